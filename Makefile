@@ -1,0 +1,42 @@
+# Thin wrappers around the `grandstand` CLI. See README.md.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+GS := $(VENV)/bin/grandstand
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export DO_NOT_TRACK := 1
+export RUNTIME__DLTHUB_TELEMETRY := false
+
+.PHONY: setup run test lint pytest dbt-test docs bench clean
+
+setup:  ## create .venv and install the project with pinned versions
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(GS) --version
+
+run:  ## full refresh: file anything new, rebuild raw + every model from the landing zone
+	$(GS) run --full-refresh
+
+lint:  ## ruff + sqlfluff
+	$(VENV)/bin/ruff check pipelines tests
+	$(VENV)/bin/ruff format --check pipelines tests
+	$(VENV)/bin/sqlfluff lint models macros snapshots tests/dbt
+
+pytest:
+	$(VENV)/bin/pytest -q
+
+dbt-test:  ## dbt build on a warehouse freshly built from the sample, in a scratch location
+	rm -rf .ci-data && GRANDSTAND_WAREHOUSE=.ci-data/warehouse.duckdb GRANDSTAND_LANDING=.ci-data/landing \
+	  $(GS) run --full-refresh
+
+test: lint pytest dbt-test  ## everything CI runs
+
+docs:  ## generate and serve the dbt docs site (the data dictionary)
+	$(GS) docs --serve
+
+bench:  ## benchmark; writes bench/results.json
+	$(PY) -m pipelines.bench
+
+clean:
+	rm -rf data/landing data/warehouse.duckdb* data/.dlt target logs .ci-data

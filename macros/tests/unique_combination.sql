@@ -1,0 +1,9 @@
+{#- The combination of columns is unique across the model (a composite primary key). -#}
+{% test unique_combination(model, columns) %}
+    select
+        {{ columns | join(', ') }},
+        count(*) as duplicate_rows
+    from {{ model }}
+    group by {{ columns | join(', ') }}
+    having count(*) > 1
+{% endtest %}

@@ -1,0 +1,23 @@
+with
+
+runs as (
+    select * from {{ source('grandstand', 'load_runs') }}
+),
+
+renamed as (
+    select
+        run_id,
+        source as source_name,
+        mode as extract_mode,
+        started_at,
+        ended_at,
+        status as run_status,
+        files_filed,
+        files_loaded,
+        files_quarantined,
+        rows_loaded,
+        error as error_message
+    from runs
+)
+
+select * from renamed

@@ -1,0 +1,20 @@
+with
+
+prices as (
+    select * from {{ ref('int_crypto_prices_unioned') }}
+),
+
+final as (
+    select
+        {{ surrogate_key(['asset_id', 'price_source', 'price_interval', 'price_at']) }} as price_key,
+        asset_id,
+        price_source,
+        price_interval,
+        price_at,
+        {{ to_utc_date('price_at') }} as price_date,
+        price_usd,
+        volume_usd
+    from prices
+)
+
+select * from final

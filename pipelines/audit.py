@@ -1,0 +1,84 @@
+"""The run log: one row per run and source in raw_grandstand.load_runs (dbt exposes it as audit.load_runs)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from pipelines.config import Settings
+
+SCHEMA = "raw_grandstand"
+DDL = f"""
+create schema if not exists {SCHEMA};
+create table if not exists {SCHEMA}.load_runs (
+    run_id varchar not null,
+    source varchar not null,
+    mode varchar,
+    started_at timestamptz not null,
+    ended_at timestamptz,
+    status varchar not null,
+    files_filed integer,
+    files_loaded integer,
+    files_quarantined integer,
+    rows_loaded json,
+    error varchar,
+    primary key (run_id, source)
+);
+"""
+
+
+@dataclass
+class RunRecord:
+    run_id: str
+    source: str
+    mode: str
+    started_at: datetime
+    ended_at: datetime
+    status: str
+    files_filed: int
+    files_loaded: int
+    files_quarantined: int
+    rows_loaded: dict[str, int]
+    error: str | None
+
+
+def record_run(settings: Settings, record: RunRecord) -> None:
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        con.execute(DDL)
+        con.execute(
+            f"insert or replace into {SCHEMA}.load_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                record.run_id,
+                record.source,
+                record.mode,
+                record.started_at,
+                record.ended_at,
+                record.status,
+                record.files_filed,
+                record.files_loaded,
+                record.files_quarantined,
+                json.dumps(record.rows_loaded, sort_keys=True),
+                record.error,
+            ],
+        )
+    finally:
+        con.close()
+
+
+def read_only(settings: Settings) -> duckdb.DuckDBPyConnection | None:
+    """Readers open the warehouse read-only; they never take the writer lock."""
+    if not settings.warehouse.exists():
+        return None
+    return duckdb.connect(str(settings.warehouse), read_only=True)
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    try:
+        return con.execute(sql, params or []).fetchall()
+    except duckdb.CatalogException:
+        return []

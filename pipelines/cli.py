@@ -1,0 +1,272 @@
+"""`grandstand`: the one entry point. extract → landing zone, load → raw_<source>, transform → dbt."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pipelines import __version__
+from pipelines.audit import RunRecord, record_run
+from pipelines.config import MODES, Settings, disable_telemetry, load_settings
+from pipelines.extract import extract, file_paths
+from pipelines.load import LoadResult, load_source
+from pipelines.lock import WarehouseBusy, writer_lock
+from pipelines.registry import SOURCE_NAMES, get_spec
+from pipelines.spec import UnknownFormat
+
+console = Console(stderr=True)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _source(text: str) -> str:
+    if text not in SOURCE_NAMES:
+        raise argparse.ArgumentTypeError(f"unknown source {text!r}; choose from {', '.join(SOURCE_NAMES)}")
+    return text
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _load_with_progress(source: str, settings: Settings, full_refresh: bool, run_id: str) -> LoadResult:
+    spec = get_spec(source)
+    with _progress() as progress:
+        task = progress.add_task(f"load {source}", total=None)
+
+        def tick(done: int, total: int, path: str) -> None:
+            progress.update(task, completed=done, total=total, description=f"load {source} {Path(path).name[:40]}")
+
+        return load_source(spec, settings, full_refresh=full_refresh, run_id=run_id, progress=tick)
+
+
+def _extract_and_load(
+    sources: Sequence[str],
+    settings: Settings,
+    *,
+    full_refresh: bool,
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[bool, list[str]]:
+    """Extract then load each source; one source's failure does not stop the others. Returns (ok, lines)."""
+    ok, lines = True, []
+    run_id = uuid.uuid4().hex[:12]
+    for source in sources:
+        started = datetime.now(UTC)
+        filed, result, error = 0, LoadResult(source=source), None
+        try:
+            with console.status(f"extract {source} ({settings.mode})"):
+                extracted = extract(get_spec(source), settings, settings.mode, start, end)
+            filed = extracted.new_files
+            result = _load_with_progress(source, settings, full_refresh, run_id)
+        except Exception as exc:  # reported, recorded, and the next source still runs
+            ok, error = False, f"{exc.__class__.__name__}: {exc}"
+            console.print(f"[red]✗ {source}: {error}")
+        status = "failed" if error else ("quarantined" if result.files_quarantined else "ok")
+        record_run(
+            settings,
+            RunRecord(
+                run_id=run_id,
+                source=source,
+                mode=settings.mode,
+                started_at=started,
+                ended_at=datetime.now(UTC),
+                status=status,
+                files_filed=filed,
+                files_loaded=result.files_loaded,
+                files_quarantined=result.files_quarantined,
+                rows_loaded=result.rows,
+                error=error,
+            ),
+        )
+        rows = ", ".join(f"{t}={n}" for t, n in sorted(result.rows.items())) or "no new rows"
+        lines.append(
+            f"{source}: {filed} new file(s) filed, {result.files_loaded} loaded, "
+            f"{result.files_quarantined} quarantined; rows: {rows}"
+        )
+        for message in result.errors:
+            lines.append(f"  quarantined {message}")
+    return ok, lines
+
+
+def _transform(settings: Settings, select: list[str] | None, full_refresh: bool) -> tuple[bool, list[str]]:
+    from pipelines.transform import build
+
+    with console.status("dbt build"):
+        result = build(settings, select=select, full_refresh=full_refresh)
+    counts = result.counts
+    built = sum(
+        n for k, n in counts.items() if k.split(":")[0] in ("model", "seed", "snapshot") and k.endswith("success")
+    )
+    passed = counts.get("test:pass", 0) + counts.get("unit_test:pass", 0)
+    warned = counts.get("test:warn", 0)
+    failed = sum(n for k, n in counts.items() if k.endswith((":fail", ":error")))
+    lines = [f"dbt: {built} models/seeds/snapshots built, {passed} tests passed, {warned} warned, {failed} failed"]
+    lines += [f"  ✗ {f}" for f in result.failures[:20]]
+    try:
+        from pipelines.report import write_quality_report
+
+        report = write_quality_report(settings)
+        lines.append(f"quality report: {report}")
+    except ImportError:
+        pass
+    return result.ok and failed == 0, lines
+
+
+def _finish(ok: bool, lines: list[str], started: float) -> int:
+    console.rule("summary")
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
+    console.print(f"{'OK' if ok else 'FAILED'} in {time.monotonic() - started:.1f}s")
+    return 0 if ok else 1
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.monotonic()
+    sources = args.sources or list(SOURCE_NAMES)
+    with writer_lock(settings.lock_path):
+        ok, lines = _extract_and_load(sources, settings, full_refresh=args.full_refresh)
+        select = None if not args.sources else [f"source:{s}+" for s in sources]
+        t_ok, t_lines = _transform(settings, select, args.full_refresh)
+    return _finish(ok and t_ok, lines + t_lines, started)
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.monotonic()
+    spec = get_spec(args.source)
+    result = extract(spec, settings, settings.mode, args.start, args.end, on_file=lambda p: console.print(f"  {p}"))
+    return _finish(True, [f"{spec.name}: {result.new_files} new, {result.known_files} already filed"], started)
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.monotonic()
+    spec = get_spec(args.source)
+    lines = []
+    with writer_lock(settings.lock_path):
+        if args.from_paths:
+            filed = file_paths(spec, settings, [Path(p) for p in args.from_paths])
+            lines.append(f"filed {filed.new_files} new file(s) ({filed.known_files} already in the landing zone)")
+        result = _load_with_progress(spec.name, settings, False, uuid.uuid4().hex[:12])
+    rows = ", ".join(f"{t}={n}" for t, n in sorted(result.rows.items())) or "no new rows"
+    lines.append(f"{spec.name}: {result.files_loaded} loaded, {result.files_quarantined} quarantined; rows: {rows}")
+    lines += [f"  quarantined {m}" for m in result.errors]
+    return _finish(True, lines, started)
+
+
+def cmd_transform(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.monotonic()
+    with writer_lock(settings.lock_path):
+        ok, lines = _transform(settings, args.select, args.full_refresh)
+    return _finish(ok, lines, started)
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.docs import generate, serve
+
+    site = generate(settings)
+    console.print(f"docs site: {site}/index.html")
+    if args.serve:
+        serve(site, args.port)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.status import print_status
+
+    print_status(settings, console)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grandstand",
+        description="Grandstand ELT: extract raw responses into the landing zone, load them into DuckDB with dlt, "
+        "and build the dbt models.",
+        epilog="Environment: GRANDSTAND_MODE (sample|live), GRANDSTAND_WAREHOUSE, GRANDSTAND_LANDING.",
+    )
+    parser.add_argument("--version", action="version", version=f"grandstand {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def mode_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--mode", choices=MODES, help="sample (recorded responses, offline; default) or live")
+
+    p = sub.add_parser("run", help="extract + load + transform (all sources by default)")
+    p.add_argument("sources", nargs="*", type=_source, metavar="SOURCE", help=f"any of: {', '.join(SOURCE_NAMES)}")
+    mode_arg(p)
+    p.add_argument(
+        "--full-refresh", action="store_true", help="rebuild raw tables and every model from the landing zone"
+    )
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("extract", help="fill the landing zone only")
+    p.add_argument("source", type=_source, metavar="SOURCE")
+    mode_arg(p)
+    p.add_argument("--start", type=_date, help="first date to fetch (live mode)")
+    p.add_argument("--end", type=_date, help="last date to fetch (live mode)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("load", help="load landing files not yet loaded into raw_<source>")
+    p.add_argument("source", type=_source, metavar="SOURCE")
+    p.add_argument(
+        "--from",
+        dest="from_paths",
+        nargs="+",
+        metavar="PATH",
+        help="first file these raw files (a page, a JSON body, a dump CSV) into the landing zone",
+    )
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("transform", help="dbt build with our profile")
+    p.add_argument("--select", nargs="+", metavar="SELECTOR", help="dbt selectors, passed through")
+    p.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    p.set_defaults(func=cmd_transform)
+
+    p = sub.add_parser("docs", help="generate (and serve) the dbt docs site: the data dictionary")
+    p.add_argument("--serve", action="store_true", help="serve the site on localhost")
+    p.add_argument("--port", type=int, default=8080, help="port for --serve (default 8080)")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("status", help="landing zone, loaded files, last runs, quarantined files")
+    p.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    disable_telemetry()
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        settings = load_settings(getattr(args, "mode", None))
+        return int(args.func(args, settings))
+    except WarehouseBusy as exc:
+        console.print(f"[red]{exc}")
+        return 75
+    except (UnknownFormat, FileNotFoundError, KeyError, ValueError) as exc:
+        console.print(f"[red]error: {exc}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

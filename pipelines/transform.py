@@ -1,0 +1,58 @@
+"""Transform: `dbt build` (and `dbt docs generate`) on our profile, in-process, with a summary of the results."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.config import PROJECT_ROOT, Settings, disable_telemetry
+
+
+@dataclass
+class TransformResult:
+    ok: bool
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+
+
+def _dbt_env(settings: Settings) -> None:
+    disable_telemetry()
+    os.environ["GRANDSTAND_WAREHOUSE"] = str(settings.warehouse)
+    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_ROOT))
+
+
+def dbt_invoke(settings: Settings, args: list[str]) -> object:
+    """Run one dbt command in-process; returns dbt's result object."""
+    from dbt.cli.main import dbtRunner
+
+    _dbt_env(settings)
+    common = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    result = dbtRunner().invoke([*args, *common])
+    if result.exception is not None:
+        raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception}")
+    return result
+
+
+def build(settings: Settings, select: list[str] | None = None, full_refresh: bool = False) -> TransformResult:
+    args = ["build"]
+    if select:
+        args += ["--select", *select]
+    if full_refresh:
+        args.append("--full-refresh")
+    result = dbt_invoke(settings, args)
+    summary = TransformResult(ok=bool(getattr(result, "success", False)))
+    for node_result in getattr(result, "result", None) or []:
+        node = node_result.node
+        status = str(node_result.status)
+        kind = node.resource_type.value if hasattr(node.resource_type, "value") else str(node.resource_type)
+        summary.counts[f"{kind}:{status}"] += 1
+        if status in ("error", "fail"):
+            summary.failures.append(f"{node.unique_id}: {node_result.message or status}")
+    return summary
+
+
+def generate_docs(settings: Settings) -> Path:
+    dbt_invoke(settings, ["docs", "generate"])
+    return PROJECT_ROOT / "target"
