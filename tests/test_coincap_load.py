@@ -11,7 +11,8 @@ from pipelines.extract import extract
 from pipelines.http import FetchError
 from pipelines.landing import LandingZone, RawFile
 from pipelines.load import load_source
-from pipelines.sources.coincap import SPEC, settings as coincap_settings
+from pipelines.sources.coincap import SPEC
+from pipelines.sources.coincap import settings as coincap_settings
 
 
 def _load_sample(settings) -> None:
@@ -73,7 +74,9 @@ def test_live_fetch_paginates_to_empty_page(settings, local_server, monkeypatch)
     page = (coincap_settings.SAMPLE_DIR / "assets_limit10_2021-10-27.json").read_bytes()
     empty = (coincap_settings.SAMPLE_DIR / "markets_acx_empty_page_2020-09-22.json").read_bytes()
     assets = local_server.route("/v3/assets", (200, {}, page), (200, {}, empty))
-    local_server.route("/v3/rates", (200, {}, (coincap_settings.SAMPLE_DIR / "rate_bitcoin_2020-09-22.json").read_bytes()))
+    local_server.route(
+        "/v3/rates", (200, {}, (coincap_settings.SAMPLE_DIR / "rate_bitcoin_2020-09-22.json").read_bytes())
+    )
     local_server.route("/v3/exchanges", (200, {}, b'{"data": [], "timestamp": 1}'))
     local_server.route("/v3/markets", (200, {}, empty))
     for asset in ("bitcoin", "ethereum", "binance-coin", "cardano", "tether", "solana", "xrp", "polkadot",

@@ -9,6 +9,15 @@ coincap_assets as (
     select * from {{ ref('stg_coincap__assets') }}
 ),
 
+yahoo_bars as (
+    select * from {{ ref('stg_yahoo__bars') }}
+),
+
+crypto_tickers as (
+    select * from {{ ref('yahoo_tickers') }}
+    where asset_class = 'crypto' and crypto_asset_id is not null
+),
+
 coincap_prices as (
     select
         asset_id,
@@ -32,10 +41,26 @@ coincap_snapshot_prices as (
     where price_usd is not null
 ),
 
+yahoo_prices as (
+    -- Yahoo crypto tickers quoted in USD (BTC-USD) are a second price source; their volume is in USD
+    select
+        crypto_tickers.crypto_asset_id as asset_id,
+        'yahoo' as price_source,
+        yahoo_bars.bar_interval as price_interval,
+        yahoo_bars.ts_utc as price_at,
+        yahoo_bars.close_price as price_usd,
+        cast(yahoo_bars.volume as double) as volume_usd
+    from yahoo_bars
+    inner join crypto_tickers on yahoo_bars.ticker = crypto_tickers.ticker
+    where yahoo_bars.is_in_requested_range
+),
+
 unioned as (
     select * from coincap_prices
     union all
     select * from coincap_snapshot_prices
+    union all
+    select * from yahoo_prices
 )
 
 select * from unioned

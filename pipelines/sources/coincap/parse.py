@@ -183,7 +183,8 @@ def parse(endpoint: str, data: bytes, params: Mapping[str, Any]) -> dict[str, pa
     raise ParseError(f"unknown CoinCap endpoint {endpoint!r}")
 
 
-_HISTORY_NAME = re.compile(r"history[_-](?P<asset>[a-z0-9-]+?)[_-](?P<interval>m1|m5|m15|m30|h1|h2|h6|h12|d1)(?![a-z0-9])")
+_INTERVALS = "m1|m5|m15|m30|h1|h2|h6|h12|d1"
+_HISTORY_NAME = re.compile(rf"history[_-](?P<asset>[a-z0-9-]+?)[_-](?P<interval>{_INTERVALS})(?![a-z0-9])")
 
 
 def classify(filename: str, data: bytes) -> tuple[str, dict[str, str]]:

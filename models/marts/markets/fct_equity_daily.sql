@@ -1,0 +1,165 @@
+with
+
+minute_bars as (
+    select * from {{ ref('fct_equity_bars_1m') }}
+    where not is_filled
+),
+
+bars as (
+    select * from {{ ref('stg_yahoo__bars') }}
+),
+
+tickers as (
+    select * from {{ ref('int_tickers_mapped_to_calendars') }}
+),
+
+dividends as (
+    select * from {{ ref('stg_yahoo__dividends') }}
+),
+
+splits as (
+    select * from {{ ref('stg_yahoo__splits') }}
+),
+
+minute_ranked as (
+    select
+        *,
+        row_number() over (partition by ticker, session_date order by ts_utc) as row_from_open,
+        row_number() over (partition by ticker, session_date order by ts_utc desc) as row_from_close
+    from minute_bars
+),
+
+from_minutes as (
+    select
+        ticker,
+        session_date,
+        max(case when row_from_open = 1 then open_price end) as open_price,
+        max(high_price) as high_price,
+        min(low_price) as low_price,
+        max(case when row_from_close = 1 then close_price end) as close_price,
+        cast(sum(volume) as bigint) as volume,
+        sum((high_price + low_price + close_price) / 3 * volume) / nullif(sum(volume), 0) as session_vwap,
+        cast(null as double) as reported_adj_close,
+        'minute_bars' as bar_source
+    from minute_ranked
+    group by ticker, session_date
+),
+
+from_daily as (
+    select
+        bars.ticker,
+        {{ to_utc_date('bars.ts_utc') }} as session_date,
+        bars.open_price,
+        bars.high_price,
+        bars.low_price,
+        bars.close_price,
+        bars.volume,
+        cast(null as double) as session_vwap,
+        bars.reported_adj_close,
+        'daily_bars' as bar_source
+    from bars
+    inner join tickers on bars.ticker = tickers.ticker
+    where bars.bar_interval = '1d' and tickers.asset_class in ('equity', 'etf')
+),
+
+combined as (
+    select * from from_minutes
+    union all
+    select from_daily.* from from_daily
+    left join from_minutes
+        on from_daily.ticker = from_minutes.ticker and from_daily.session_date = from_minutes.session_date
+    where from_minutes.ticker is null
+),
+
+dividend_factors as (
+    -- Yahoo's method: each dividend scales earlier prices by 1 - amount / the close before the ex-date
+    select
+        dividends.ticker,
+        dividends.ex_date,
+        1 - dividends.dividend_amount / max(prior.close_price) as dividend_factor
+    from dividends
+    inner join combined as prior
+        on
+            dividends.ticker = prior.ticker
+            and prior.session_date = (
+                select max(earlier.session_date) from combined as earlier
+                where earlier.ticker = dividends.ticker and earlier.session_date < dividends.ex_date
+            )
+    group by dividends.ticker, dividends.ex_date, dividends.dividend_amount
+),
+
+adjustments as (
+    select
+        combined.ticker,
+        combined.session_date,
+        exp(sum(ln(dividend_factors.dividend_factor))) as dividend_adjustment
+    from combined
+    inner join dividend_factors
+        on combined.ticker = dividend_factors.ticker and combined.session_date < dividend_factors.ex_date
+    group by combined.ticker, combined.session_date
+),
+
+later_splits as (
+    select
+        combined.ticker,
+        combined.session_date,
+        exp(sum(ln(splits.split_ratio))) as split_multiplier
+    from combined
+    inner join splits on combined.ticker = splits.ticker and combined.session_date < splits.ex_date
+    group by combined.ticker, combined.session_date
+),
+
+adjusted as (
+    select
+        combined.*,
+        coalesce(adjustments.dividend_adjustment, 1) as dividend_adjustment,
+        coalesce(later_splits.split_multiplier, 1) as split_multiplier,
+        combined.close_price * coalesce(adjustments.dividend_adjustment, 1) as adj_close
+    from combined
+    left join adjustments
+        on combined.ticker = adjustments.ticker and combined.session_date = adjustments.session_date
+    left join later_splits
+        on combined.ticker = later_splits.ticker and combined.session_date = later_splits.session_date
+),
+
+windowed as (
+    select
+        *,
+        ln(adj_close / nullif(lag(adj_close) over ticker_order, 0)) as log_return,
+        avg(adj_close) over last_20 as moving_average_20d,
+        count(*) over last_20 as sessions_in_20d,
+        avg(adj_close) over last_50 as moving_average_50d,
+        count(*) over last_50 as sessions_in_50d
+    from adjusted
+    window
+        ticker_order as (partition by ticker order by session_date),
+        last_20 as (partition by ticker order by session_date rows between 19 preceding and current row),
+        last_50 as (partition by ticker order by session_date rows between 49 preceding and current row)
+),
+
+final as (
+    select
+        {{ surrogate_key(['ticker', 'session_date']) }} as daily_key,
+        ticker,
+        session_date,
+        bar_source,
+        open_price,
+        high_price,
+        low_price,
+        close_price,
+        volume,
+        session_vwap,
+        adj_close,
+        reported_adj_close,
+        dividend_adjustment,
+        close_price * split_multiplier as as_traded_close,
+        log_return,
+        case when sessions_in_20d = 20 then moving_average_20d end as moving_average_20d,
+        case when sessions_in_50d = 50 then moving_average_50d end as moving_average_50d,
+        stddev_samp(log_return) over (
+            partition by ticker order by session_date rows between 19 preceding and current row
+        ) as volatility_20d
+    from windowed
+)
+
+select * from final

@@ -1,0 +1,73 @@
+"""Live Yahoo chart fetch: per-ticker micro-batches, 1m in windows of ≤ 7 days within the last 30, and 1d.
+
+The cursor per ticker and interval is the latest `period2` already landed, so each run asks only for what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+
+from pipelines.http import FetchError
+from pipelines.landing import LandedFile, RawFile
+from pipelines.sources.yahoo import settings
+from pipelines.spec import FetchContext
+
+
+def cursor(landed: list[LandedFile], ticker: str, interval: str) -> datetime | None:
+    ends = [
+        int(e.params["period2"])
+        for e in landed
+        if e.endpoint == "chart" and e.params.get("ticker") == ticker and e.params.get("interval") == interval
+    ]
+    return datetime.fromtimestamp(max(ends), UTC) if ends else None
+
+
+def windows(
+    interval: str, start: datetime | None, end: datetime, last: datetime | None
+) -> Iterator[tuple[datetime, datetime]]:
+    """The [period1, period2) windows still missing for one ticker and interval."""
+    if interval == "1m":
+        floor = end - timedelta(days=settings.MINUTE_LOOKBACK_DAYS - 1)
+        begin = max(x for x in (start, last, floor) if x is not None)
+        step = timedelta(days=settings.MINUTE_WINDOW_DAYS)
+    else:
+        begin = start or last or end - timedelta(days=365 * settings.DAILY_DEFAULT_YEARS)
+        if last and not start:
+            begin = last
+        step = end - begin if end > begin else timedelta(days=1)
+    while begin < end:
+        stop = min(begin + step, end)
+        yield begin, stop
+        begin = stop
+
+
+def fetch(ctx: FetchContext) -> Iterator[RawFile]:
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    end = datetime.combine(ctx.end + timedelta(days=1), time.min, UTC) if ctx.end else now
+    start = datetime.combine(ctx.start, time.min, UTC) if ctx.start else None
+    failures: list[str] = []
+    for ticker in settings.universe():
+        for interval in settings.INTERVALS:
+            for p1, p2 in windows(interval, start, end, None if start else cursor(ctx.landed, ticker, interval)):
+                params = {
+                    "interval": interval,
+                    "period1": int(p1.timestamp()),
+                    "period2": int(p2.timestamp()),
+                    "events": "div|split",
+                    "includePrePost": "false",
+                }
+                try:
+                    response = ctx.client.get(f"{settings.API_BASE}/{ticker}", params=params)
+                except FetchError as exc:  # one ticker's failure does not stop the universe
+                    failures.append(str(exc))
+                    continue
+                yield RawFile(
+                    endpoint="chart",
+                    name=f"chart_{ticker}_{interval}_{params['period1']}_{params['period2']}.json",
+                    data=response.content,
+                    origin=response.url,
+                    params={"ticker": ticker, "interval": interval, **{k: str(params[k]) for k in ("period1", "period2")}},
+                )
+    if failures:
+        raise FetchError(failures[0].split(": ", 1)[0], f"{len(failures)} request(s) failed; first: {failures[0]}")
