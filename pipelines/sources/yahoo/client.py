@@ -67,7 +67,11 @@ def fetch(ctx: FetchContext) -> Iterator[RawFile]:
                     name=f"chart_{ticker}_{interval}_{params['period1']}_{params['period2']}.json",
                     data=response.content,
                     origin=response.url,
-                    params={"ticker": ticker, "interval": interval, **{k: str(params[k]) for k in ("period1", "period2")}},
+                    params={
+                        "ticker": ticker,
+                        "interval": interval,
+                        **{k: str(params[k]) for k in ("period1", "period2")},
+                    },
                 )
     if failures:
         raise FetchError(failures[0].split(": ", 1)[0], f"{len(failures)} request(s) failed; first: {failures[0]}")
