@@ -80,12 +80,12 @@ def test_yfinance_csv_with_extra_column_and_events() -> None:
             b'{"chart": {"result": [{"meta": {"symbol": "X"}, "timestamp": [1, 2], '
             b'"indicators": {"quote": [{"close": [1.0]}]}}]}}',
             "1 values for 2 timestamps",
-        ),  # fmt: skip
+        ),
         (
             b'{"chart": {"result": [{"meta": {"symbol": "X"}, "timestamp": [1], '
             b'"indicators": {"quote": [{"close": ["abc"]}]}}]}}',
             "close",
-        ),  # fmt: skip
+        ),
         (b"{not json", "malformed JSON"),
     ],
 )
