@@ -147,7 +147,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     sources = args.sources or list(SOURCE_NAMES)
     with writer_lock(settings.lock_path):
         ok, lines = _extract_and_load(sources, settings, full_refresh=args.full_refresh)
-        select = None if not args.sources else [f"source:{s}+" for s in sources]
+        select = None
+        if args.sources:
+            select = [item for s in sources for item in (f"source:{s}+", f"tag:{s}")] + ["resource_type:seed"]
         t_ok, t_lines = _transform(settings, select, args.full_refresh)
     return _finish(ok and t_ok, lines + t_lines, started)
 

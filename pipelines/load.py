@@ -17,7 +17,7 @@ import dlt
 import duckdb
 import pyarrow as pa
 
-from pipelines.config import Settings
+from pipelines.config import Settings, disable_telemetry
 from pipelines.landing import LandedFile, LandingZone
 from pipelines.spec import SourceSpec
 
@@ -144,6 +144,7 @@ def _parsed_items(
 
 
 def pipeline_for(settings: Settings, source: str) -> dlt.Pipeline:
+    disable_telemetry()
     settings.dlt_dir.mkdir(parents=True, exist_ok=True)
     return dlt.pipeline(
         pipeline_name=f"grandstand_{source}",

@@ -1,0 +1,37 @@
+with
+
+runs as (
+    select * from {{ ref('int_runs_joined_to_races') }}
+),
+
+latest as (
+    {{ dedupe('runs', ['horse_key'], 'race_date desc, race_no desc') }}
+),
+
+careers as (
+    select
+        horse_key,
+        count(*) as career_runs,
+        count(case when finish_position = 1 then 1 end) as career_wins,
+        min(race_date) as first_run_date,
+        max(race_date) as last_run_date
+    from runs
+    group by horse_key
+),
+
+final as (
+    select
+        latest.horse_key,
+        latest.horse_code,
+        latest.horse_name,
+        latest.trainer_key as current_trainer_key,
+        careers.career_runs,
+        careers.career_wins,
+        careers.first_run_date,
+        careers.last_run_date,
+        latest.data_source
+    from latest
+    inner join careers on latest.horse_key = careers.horse_key
+)
+
+select * from final

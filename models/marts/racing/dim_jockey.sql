@@ -1,0 +1,20 @@
+with
+
+runs as (
+    select * from {{ ref('int_runs_joined_to_races') }}
+),
+
+latest as (
+    {{ dedupe('runs', ['jockey_key'], 'race_date desc, race_no desc') }}
+),
+
+final as (
+    select
+        jockey_key,
+        jockey_name,
+        data_source
+    from latest
+    where jockey_key is not null
+)
+
+select * from final

@@ -1,0 +1,24 @@
+with
+
+source as (
+    select * from {{ source('hkjc', 'dividends') }}
+),
+
+deduped as (
+    {{ dedupe('source', ['race_date', 'racecourse', 'race_no', 'pool', 'line_no'], '_fetched_at desc') }}
+),
+
+renamed as (
+    select
+        cast(race_date as date) as race_date,
+        racecourse,
+        cast(race_no as integer) as race_no,
+        pool,
+        pool_published,
+        cast(line_no as integer) as line_no,
+        winning_combination,
+        cast(dividend_hkd as double) as dividend_hkd
+    from deduped
+)
+
+select * from renamed
