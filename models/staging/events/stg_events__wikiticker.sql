@@ -1,0 +1,38 @@
+with
+
+source as (
+    select * from {{ source('events', 'wikiticker_edits') }}
+),
+
+keyed as (
+    select
+        {{ surrogate_key(['"time"', 'channel', 'page', '"user"', 'comment', 'delta', 'added', 'deleted']) }} as event_id,
+        *
+    from source
+),
+
+deduped as (
+    {{ dedupe('keyed', ['event_id'], '_fetched_at, _landing_path') }}
+),
+
+renamed as (
+    select
+        event_id,
+        cast("time" as timestamp with time zone) as occurred_at,  -- noqa: RF06
+        cast(_fetched_at as timestamp with time zone) as ingested_at,
+        {{ pii_hash('"user"') }} as user_hash,
+        is_anonymous,
+        channel as wiki_channel,
+        namespace,
+        page,
+        is_minor,
+        is_new,
+        is_robot,
+        cast(delta as bigint) as delta_bytes,
+        cast(added as bigint) as added_bytes,
+        cast(deleted as bigint) as deleted_bytes,
+        country_iso_code
+    from deduped
+)
+
+select * from renamed

@@ -1,0 +1,38 @@
+"""Product and marketing event logs: JSON-lines files dropped in a folder or bucket, appended to raw_events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipelines.landing import RawFile
+from pipelines.sources.events import client, parse, settings
+from pipelines.sources.events.generator import partitions
+from pipelines.spec import SourceSpec, TableSpec
+
+
+def sample() -> Iterator[RawFile]:
+    for name, endpoint, origin in settings.SAMPLE_FILES:
+        yield RawFile(endpoint, name, (settings.SAMPLE_DIR / name).read_bytes(), origin)
+    config = settings.SAMPLE_CLICKSTREAM
+    for part in partitions(config):
+        yield RawFile(
+            endpoint="clickstream",
+            name=part.path.replace("/", "__"),
+            data=part.data,
+            origin=f"generated:clickstream?seed={config.seed}&events={config.events}/{part.path}",
+        )
+
+
+SPEC = SourceSpec(
+    name=settings.SOURCE,
+    description="Event logs: Wikipedia edits, GitHub events, and the clickstream drop (generated in the sample).",
+    tables={
+        "clickstream": TableSpec("clickstream", "append"),
+        "wikiticker_edits": TableSpec("wikiticker_edits", "append"),
+        "github_events": TableSpec("github_events", "append"),
+    },
+    parse=parse.parse,
+    classify=parse.classify,
+    sample=sample,
+    fetch=client.fetch,
+)

@@ -1,0 +1,56 @@
+-- No mart column holds an email address or an IPv4 address. Scans every text column of every mart.
+-- It runs after every mart (the depends_on lines); a new mart must be added here, and test_docs_complete checks that.
+-- depends_on: {{ ref('crypto_daily_summary') }}
+-- depends_on: {{ ref('dim_crypto_assets') }}
+-- depends_on: {{ ref('dim_horse') }}
+-- depends_on: {{ ref('dim_jockey') }}
+-- depends_on: {{ ref('dim_racecourse') }}
+-- depends_on: {{ ref('dim_ticker') }}
+-- depends_on: {{ ref('dim_trainer') }}
+-- depends_on: {{ ref('dim_users') }}
+-- depends_on: {{ ref('fct_crypto_markets') }}
+-- depends_on: {{ ref('fct_crypto_prices') }}
+-- depends_on: {{ ref('fct_equity_bars_1m') }}
+-- depends_on: {{ ref('fct_equity_daily') }}
+-- depends_on: {{ ref('fct_events') }}
+-- depends_on: {{ ref('fct_racing_dividends') }}
+-- depends_on: {{ ref('fct_racing_races') }}
+-- depends_on: {{ ref('fct_racing_runs') }}
+-- depends_on: {{ ref('marketing_channel_performance') }}
+-- depends_on: {{ ref('pipeline_ingestion_latency') }}
+-- depends_on: {{ ref('product_active_users') }}
+-- depends_on: {{ ref('product_funnel') }}
+-- depends_on: {{ ref('product_sessions') }}
+-- depends_on: {{ ref('racing_draw_bias') }}
+-- depends_on: {{ ref('racing_favourite_performance') }}
+-- depends_on: {{ ref('racing_horse_form') }}
+-- depends_on: {{ ref('racing_jockey_strike_rates') }}
+-- depends_on: {{ ref('racing_trainer_strike_rates') }}
+{%- set checks = [] -%}
+{%- if execute -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.config.schema == 'marts' and node.config.enabled -%}
+        {%- set relation = adapter.get_relation(database=node.database, schema='marts', identifier=node.alias) -%}
+        {%- if relation is not none -%}
+            {%- for column in adapter.get_columns_in_relation(relation) if column.is_string() -%}
+                {%- do checks.append((relation, column.name)) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endif %}
+
+{% if checks %}
+    {% for relation, column in checks %}
+        select
+            '{{ relation.identifier }}' as model_name,
+            '{{ column }}' as column_name,
+            cast({{ adapter.quote(column) }} as varchar) as offending_value
+        from {{ relation }}
+        where
+            regexp_matches(cast({{ adapter.quote(column) }} as varchar), '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}')
+            or regexp_matches(cast({{ adapter.quote(column) }} as varchar), '(^|[^0-9.])([0-9]{1,3}\.){3}[0-9]{1,3}([^0-9.]|$)')
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+{% else %}
+    select null as model_name, null as column_name, null as offending_value where 1 = 0
+{% endif %}
