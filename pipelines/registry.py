@@ -6,7 +6,7 @@ import importlib
 
 from pipelines.spec import SourceSpec
 
-SOURCE_NAMES: tuple[str, ...] = ("coincap", "yahoo", "hkjc", "events")
+SOURCE_NAMES: tuple[str, ...] = ("coincap", "yahoo", "hkjc", "events", "f1")
 
 
 def get_spec(name: str) -> SourceSpec:
