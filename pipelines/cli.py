@@ -149,7 +149,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         ok, lines = _extract_and_load(sources, settings, full_refresh=args.full_refresh)
         select = None
         if args.sources:
-            select = [item for s in sources for item in (f"source:{s}+", f"tag:{s}")] + ["resource_type:seed"]
+            select = [item for s in sources for item in (f"tag:{s}+",)] + ["resource_type:seed"]
         t_ok, t_lines = _transform(settings, select, args.full_refresh)
     return _finish(ok and t_ok, lines + t_lines, started)
 

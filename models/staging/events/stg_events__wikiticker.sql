@@ -24,7 +24,7 @@ renamed as (
         is_anonymous,
         channel as wiki_channel,
         namespace,
-        page,
+        {{ mask_ip_addresses('page') }} as page,
         is_minor,
         is_new,
         is_robot,

@@ -1,0 +1,29 @@
+with
+
+round_points as (
+    select * from {{ ref('int_f1_round_points') }}
+    where championship = 'driver'
+),
+
+dropped_scores as (
+    select * from {{ ref('f1_dropped_scores') }}
+),
+
+standings as (
+    {{ championship_standings('round_points', 'dropped_scores') }}
+),
+
+final as (
+    select
+        {{ surrogate_key(['season', 'as_of_round', 'competitor_id']) }} as standing_key,
+        cast(season as integer) as season,
+        cast(as_of_round as integer) as round_number,
+        competitor_id as driver_id,
+        cast(points as double) as points,
+        cast(gross_points as double) as gross_points,
+        cast(championship_position as integer) as position,
+        cast(wins as integer) as wins
+    from standings
+)
+
+select * from final

@@ -1,0 +1,24 @@
+with
+
+source as (
+    select * from {{ source('ergast', 'ergast_races') }}
+),
+
+deduped as (
+    {{ dedupe('source', ['race_id'], '_fetched_at desc') }}
+),
+
+renamed as (
+    select
+        cast(race_id as bigint) as ergast_race_id,
+        cast("year" as integer) as season,  -- noqa: RF06
+        cast(round as integer) as round_number,
+        cast(circuit_id as bigint) as ergast_circuit_id,
+        name as race_name,
+        cast("date" as date) as race_date,  -- noqa: RF06
+        "time" as race_time_utc,  -- noqa: RF06
+        url as wikipedia_url
+    from deduped
+)
+
+select * from renamed

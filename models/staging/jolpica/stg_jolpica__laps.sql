@@ -1,0 +1,22 @@
+with
+
+source as (
+    select * from {{ source('jolpica', 'jolpica_laps') }}
+),
+
+deduped as (
+    {{ dedupe('source', ['season', 'round', 'driver_id', 'lap'], '_fetched_at desc') }}
+),
+
+renamed as (
+    select
+        cast(season as integer) as season,
+        cast(round as integer) as round_number,
+        driver_id,
+        cast(lap as integer) as lap_number,
+        cast(position as integer) as position_at_lap_end,
+        {{ lap_time_to_ms('"time"') }} as lap_time_ms
+    from deduped
+)
+
+select * from renamed

@@ -1,0 +1,25 @@
+with
+
+source as (
+    select * from {{ source('openf1', 'openf1_sessions') }}
+),
+
+deduped as (
+    {{ dedupe('source', ['session_key'], '_fetched_at desc') }}
+),
+
+renamed as (
+    select
+        cast(session_key as bigint) as session_key,
+        cast(meeting_key as bigint) as meeting_key,
+        session_type,
+        session_name,
+        cast(date_start as timestamp with time zone) as session_start_at,
+        cast(date_end as timestamp with time zone) as session_end_at,
+        circuit_short_name,
+        country_name,
+        cast("year" as integer) as season  -- noqa: RF06
+    from deduped
+)
+
+select * from renamed
