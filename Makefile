@@ -21,7 +21,7 @@ run:  ## full refresh: file anything new, rebuild raw + every model from the lan
 lint:  ## ruff + sqlfluff
 	$(VENV)/bin/ruff check pipelines tests
 	$(VENV)/bin/ruff format --check pipelines tests
-	$(VENV)/bin/sqlfluff lint models macros snapshots tests/dbt
+	$(VENV)/bin/sqlfluff lint models snapshots tests/dbt --processes 2
 
 pytest:
 	$(VENV)/bin/pytest -q

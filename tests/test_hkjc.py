@@ -118,13 +118,13 @@ def test_truncated_page_is_refused() -> None:
 def test_changed_headers_are_refused() -> None:
     data = _page("localresults_2026-03-01_ST_R1_zh.html").decode("utf-8")
     changed = data.replace("名次", "排名", 1).replace("獨贏賠率", "", 1)
-    with pytest.raises(ParseError, match="headers changed|cells"):
+    with pytest.raises(ParseError, match=r"headers changed|cells"):
         parse("results", changed.encode("utf-8"), {})
 
 
 def test_error_page_is_not_a_results_page() -> None:
     page = "<html><head><title>HKJC</title></head><body>" + "<p>沒有相關資料 No information.</p>" * 80
-    with pytest.raises(ParseError, match="meeting|not a results page"):
+    with pytest.raises(ParseError, match=r"meeting|not a results page"):
         parse("results", (page + "</body></html>").encode("utf-8"), {})
 
 

@@ -51,6 +51,9 @@
     {%- endfor -%}
 {%- endif %}
 
+{%- set email_pattern = '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}' -%}
+{%- set ip_pattern = '(^|[^0-9.])([0-9]{1,3}\\.){3}[0-9]{1,3}([^0-9.]|$)' -%}
+
 {% if checks %}
     {% for relation, column in checks %}
         select
@@ -59,8 +62,8 @@
             cast({{ adapter.quote(column) }} as varchar) as offending_value
         from {{ relation }}
         where
-            regexp_matches(cast({{ adapter.quote(column) }} as varchar), '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}')
-            or regexp_matches(cast({{ adapter.quote(column) }} as varchar), '(^|[^0-9.])([0-9]{1,3}\.){3}[0-9]{1,3}([^0-9.]|$)')
+            regexp_matches(cast({{ adapter.quote(column) }} as varchar), '{{ email_pattern }}')
+            or regexp_matches(cast({{ adapter.quote(column) }} as varchar), '{{ ip_pattern }}')
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 {% else %}

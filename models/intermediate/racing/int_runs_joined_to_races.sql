@@ -82,8 +82,9 @@ unioned as (
 
 joined as (
     select
-        {{ surrogate_key(['unioned.race_date', 'unioned.racecourse', 'unioned.race_no', 'unioned.horse_no']) }}
-        as run_key,
+        {{ surrogate_key(
+            ['unioned.race_date', 'unioned.racecourse', 'unioned.race_no', 'unioned.horse_no']
+        ) }} as run_key,
         races.race_key,
         races.data_source,
         races.surface,

@@ -17,7 +17,7 @@ final as (
         cast(as_of_round as integer) as round_number,
         competitor_id as constructor_id,
         cast(points as double) as points,
-        cast(championship_position as integer) as position,
+        cast(championship_position as integer) as position,  -- noqa: RF04
         cast(wins as integer) as wins
     from standings
 )

@@ -21,7 +21,7 @@ final as (
         competitor_id as driver_id,
         cast(points as double) as points,
         cast(gross_points as double) as gross_points,
-        cast(championship_position as integer) as position,
+        cast(championship_position as integer) as position,  -- noqa: RF04
         cast(wins as integer) as wins
     from standings
 )

@@ -87,8 +87,8 @@ final as (
         *
     from joined
     {% if is_incremental() %}
-        -- laps arrive a race at a time: rebuild the seasons touched within the lookback
-        where season >= (select max(season) - 1 from {{ this }})
+        -- laps arrive a race at a time: rebuild the latest seasons, so late corrections land
+        where season >= (select max(existing_laps.season) - 1 from {{ this }} as existing_laps)
     {% endif %}
 )
 

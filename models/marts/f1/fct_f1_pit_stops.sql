@@ -14,8 +14,9 @@ drivers as (
 
 final as (
     select
-        {{ surrogate_key(['races.season', 'races.round_number', 'drivers.driver_id', 'stops.stop_number']) }}
-        as pit_stop_key,
+        {{ surrogate_key(
+            ['races.season', 'races.round_number', 'drivers.driver_id', 'stops.stop_number']
+        ) }} as pit_stop_key,
         {{ surrogate_key(['races.season', 'races.round_number']) }} as race_key,
         races.season,
         races.round_number,

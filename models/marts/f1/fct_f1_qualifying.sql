@@ -66,8 +66,9 @@ final as (
         {{ surrogate_key(['season', 'round_number', 'driver_id']) }} as qualifying_key,
         {{ surrogate_key(['season', 'round_number']) }} as race_key,
         *,
-        least(coalesce(q1_ms, q2_ms, q3_ms), coalesce(q2_ms, q1_ms, q3_ms), coalesce(q3_ms, q2_ms, q1_ms))
-        as best_lap_ms
+        least(
+            coalesce(q1_ms, q2_ms, q3_ms), coalesce(q2_ms, q1_ms, q3_ms), coalesce(q3_ms, q2_ms, q1_ms)
+        ) as best_lap_ms
     from unioned
 )
 

@@ -76,12 +76,12 @@ dividend_factors as (
     select
         dividends.ticker,
         dividends.ex_date,
-        1 - dividends.dividend_amount / max(prior.close_price) as dividend_factor
+        1 - dividends.dividend_amount / max(previous_session.close_price) as dividend_factor
     from dividends
-    inner join combined as prior
+    inner join combined as previous_session
         on
-            dividends.ticker = prior.ticker
-            and prior.session_date = (
+            dividends.ticker = previous_session.ticker
+            and previous_session.session_date = (
                 select max(earlier.session_date) from combined as earlier
                 where earlier.ticker = dividends.ticker and earlier.session_date < dividends.ex_date
             )

@@ -9,30 +9,30 @@ events as (
     where source_system = 'clickstream'
 ),
 
-users as (
+clickstream_users as (
     select * from {{ ref('dim_users') }}
     where source_system = 'clickstream'
 ),
 
 signups as (
     select
-        users.first_channel as channel,
+        clickstream_users.first_channel as channel,
         count(distinct events.user_key) as signed_up_users
     from events
-    inner join users on events.user_key = users.user_key
+    inner join clickstream_users on events.user_key = clickstream_users.user_key
     where events.event_type = 'signup_completed'
-    group by users.first_channel
+    group by clickstream_users.first_channel
 ),
 
 by_channel as (
     select
         sessions.entry_channel as channel,
         count(*) as sessions,
-        count(distinct sessions.user_key) as users,
+        count(distinct sessions.user_key) as users,  -- noqa: RF04
         count(case when sessions.has_purchase then 1 end) as purchasing_sessions,
         sum(sessions.revenue_usd) as revenue_usd
     from sessions
-    inner join users on sessions.user_key = users.user_key
+    inner join clickstream_users on sessions.user_key = clickstream_users.user_key
     group by sessions.entry_channel
 ),
 

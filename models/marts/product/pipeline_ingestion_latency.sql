@@ -9,7 +9,7 @@ latencies as (
     select
         {{ dbt.date_trunc('hour', 'received_at') }} as received_hour,
         source_system,
-        {{ dbt.datediff('occurred_at', 'received_at', 'millisecond') }} / 1000.0 as latency_seconds
+        {{ dbt.datediff('occurred_at', 'received_at', 'millisecond') }} / 1000.0 as latency_seconds  -- noqa: LT05
     from events
 ),
 

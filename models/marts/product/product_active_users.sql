@@ -19,8 +19,9 @@ days as (
 windows as (
     select
         days.activity_date,
-        count(distinct case when daily_users.event_date = days.activity_date then daily_users.user_key end)
-        as daily_active_users,
+        count(
+            distinct case when daily_users.event_date = days.activity_date then daily_users.user_key end
+        ) as daily_active_users,
         count(distinct case
             when daily_users.event_date > {{ dbt.dateadd('day', -7, 'days.activity_date') }} then daily_users.user_key
         end) as weekly_active_users,
@@ -28,8 +29,8 @@ windows as (
     from days
     inner join daily_users
         on
-            daily_users.event_date <= days.activity_date
-            and daily_users.event_date > {{ dbt.dateadd('day', -30, 'days.activity_date') }}
+            days.activity_date >= daily_users.event_date
+            and {{ dbt.dateadd('day', -30, 'days.activity_date') }} < daily_users.event_date
     group by days.activity_date
 )
 

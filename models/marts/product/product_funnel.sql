@@ -54,7 +54,7 @@ counts as (
         step_order,
         event_type,
         step_name,
-        count(case when has_reached then 1 end) as users
+        count(case when has_reached then 1 end) as users_reached
     from reached
     group by step_order, event_type, step_name
 ),
@@ -64,9 +64,10 @@ final as (
         cast(step_order as integer) as step_order,
         event_type,
         step_name,
-        users,
-        cast(users as double) / nullif(max(users) over (), 0) as conversion_from_first,
-        cast(users as double) / nullif(lag(users) over (order by step_order), 0) as conversion_from_previous
+        users_reached,
+        cast(users_reached as double) / nullif(max(users_reached) over (), 0) as conversion_from_first,
+        cast(users_reached as double)
+        / nullif(lag(users_reached) over (order by step_order), 0) as conversion_from_previous
     from counts
 )
 

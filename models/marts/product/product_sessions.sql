@@ -23,7 +23,7 @@ starts as (
         -- a gap of more than the inactivity timeout starts a new session; exactly the timeout does not
         case
             when previous_at is null then 1
-            when {{ dbt.datediff('previous_at', 'occurred_at', 'second') }} > {{ var('session_timeout_minutes') }} * 60
+            when {{ dbt.datediff('previous_at', 'occurred_at', 'second') }} > {{ var('session_timeout_minutes') }} * 60  -- noqa: LT05
                 then 1
             else 0
         end as is_session_start
@@ -53,7 +53,7 @@ final as (
         cast(session_number as integer) as session_number,
         min(occurred_at) as session_start_at,
         max(occurred_at) as session_end_at,
-        {{ dbt.datediff('min(occurred_at)', 'max(occurred_at)', 'second') }} as duration_seconds,
+        {{ dbt.datediff('min(occurred_at)', 'max(occurred_at)', 'second') }} as duration_seconds,  -- noqa: LT05
         count(*) as events,
         max(case when event_in_session = 1 then channel end) as entry_channel,
         count(case when event_type = 'purchase' then 1 end) > 0 as has_purchase,

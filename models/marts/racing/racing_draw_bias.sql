@@ -30,7 +30,7 @@ final as (
         course_config,
         distance_m,
         draw,
-        count(*) as starts,
+        count(*) as starts,  -- noqa: RF04
         count(case when finish_position = 1 then 1 end) as wins,
         cast(count(case when finish_position = 1 then 1 end) as double) / count(*) as win_rate,
         avg(1.0 / finishers) as expected_win_rate,

@@ -18,9 +18,9 @@ final as (
         horse_key,
         max(case when runs_ago = 1 then race_date end) as last_run_date,
         count(*) as recent_runs,
-        {%- for n in range(1, 7) %}
-        max(case when runs_ago = {{ n }} then "placing" end) as placing_{{ n }}_runs_ago,
-        {%- endfor %}
+        {% for n in range(1, 7) -%}
+            max(case when runs_ago = {{ n }} then "placing" end) as placing_{{ n }}_runs_ago,
+        {% endfor -%}
         {{ dbt.listagg('"placing"', "'/'", 'order by runs_ago') }} as last_six_placings
     from recent
     where runs_ago <= 6

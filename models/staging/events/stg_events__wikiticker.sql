@@ -6,7 +6,9 @@ source as (
 
 keyed as (
     select
-        {{ surrogate_key(['"time"', 'channel', 'page', '"user"', 'comment', 'delta', 'added', 'deleted']) }} as event_id,
+        {{ surrogate_key(
+            ['"time"', 'channel', 'page', '"user"', 'comment', 'delta', 'added', 'deleted']
+        ) }} as event_id,
         *
     from source
 ),

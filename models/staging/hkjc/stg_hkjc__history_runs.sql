@@ -24,9 +24,9 @@ renamed as (
         cast(win_odds as double) as win_odds,
         concat_ws(
             ' ',
-            {%- for n in range(1, 7) %}
-            cast(cast(position_sec{{ n }} as integer) as varchar){% if not loop.last %},{% endif %}
-            {%- endfor %}
+            {% for n in range(1, 7) -%}
+                cast(cast(position_sec{{ n }} as integer) as varchar){% if not loop.last %},{% endif %}
+            {% endfor -%}
         ) as running_positions
     from deduped
 )

@@ -45,8 +45,17 @@ def _iso(ts: datetime) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
 
 
-def _line(rng: random.Random, event_id: str, event_type: str, occurred: datetime, user: int, channel: str,
-          source: str, page: str, session_no: int) -> tuple[datetime, str]:  # fmt: skip
+def _line(
+    rng: random.Random,
+    event_id: str,
+    event_type: str,
+    occurred: datetime,
+    user: int,
+    channel: str,
+    source: str,
+    page: str,
+    session_no: int,
+) -> tuple[datetime, str]:
     received = occurred + timedelta(seconds=rng.expovariate(1 / 45))  # collector latency, mean 45 s
     revenue = f"{rng.choice((9, 19, 49, 99))}.00" if event_type == "purchase" else "null"
     ip = f"{DOC_NETS[user % 3]}.{user % 254 + 1}"

@@ -145,10 +145,9 @@ def parse(endpoint: str, data: bytes, params: Mapping[str, Any]) -> dict[str, pa
 
 
 def classify(filename: str, data: bytes) -> tuple[str, dict[str, Any]]:
-    head = _maybe_gunzip(data[:1 << 20] if data[:2] != b"\x1f\x8b" else data)[:4096]
-    if head.lstrip().startswith(b"["):
-        if b'"actor"' in head and b'"repo"' in head:
-            return "github", {}
+    head = _maybe_gunzip(data[: 1 << 20] if data[:2] != b"\x1f\x8b" else data)[:4096]
+    if head.lstrip().startswith(b"[") and b'"actor"' in head and b'"repo"' in head:
+        return "github", {}
     if b'"event_id"' in head and b'"occurred_at"' in head:
         return "clickstream", {}
     if b'"channel"' in head and b'"page"' in head and b'"time"' in head:

@@ -34,9 +34,31 @@ ERGAST_PREFIXES: dict[str, str] = {
     "resultId,raceId,driverId,constructorId,number,grid,position,positionText,positionOrder,points,laps,time,"
     "milliseconds,fastestLap,fastestLapTime,statusId": "sprint_results",
 }
-ERGAST_STRING_COLUMNS = ("time", "q1", "q2", "q3", "duration", "positionText", "fastestLapTime", "fastestLapSpeed",
-                         "number", "code", "date", "dob", "fp1_date", "fp1_time", "fp2_date", "fp2_time", "fp3_date",
-                         "fp3_time", "quali_date", "quali_time", "sprint_date", "sprint_time", "alt")  # fmt: skip
+ERGAST_STRING_COLUMNS = (
+    "time",
+    "q1",
+    "q2",
+    "q3",
+    "duration",
+    "positionText",
+    "fastestLapTime",
+    "fastestLapSpeed",
+    "number",
+    "code",
+    "date",
+    "dob",
+    "fp1_date",
+    "fp1_time",
+    "fp2_date",
+    "fp2_time",
+    "fp3_date",
+    "fp3_time",
+    "quali_date",
+    "quali_time",
+    "sprint_date",
+    "sprint_time",
+    "alt",
+)
 
 
 def ergast_table_of(data: bytes) -> str:
@@ -87,8 +109,12 @@ def _driver(d: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _constructor(c: Mapping[str, Any]) -> dict[str, Any]:
-    return {"constructor_id": c.get("constructorId"), "name": c.get("name"), "nationality": c.get("nationality"),
-            "url": c.get("url")}  # fmt: skip
+    return {
+        "constructor_id": c.get("constructorId"),
+        "name": c.get("name"),
+        "nationality": c.get("nationality"),
+        "url": c.get("url"),
+    }
 
 
 def _circuit(c: Mapping[str, Any]) -> dict[str, Any]:
@@ -126,16 +152,36 @@ def _result(race: Mapping[str, Any], r: Mapping[str, Any], session: str) -> dict
 
 
 RESULT_SCHEMA = pa.schema(
-    [("season", pa.int32()), ("round", pa.int32()), ("session", pa.string()), ("driver_id", pa.string()),
-     ("constructor_id", pa.string()), ("number", pa.string()), ("position", pa.int32()),
-     ("position_text", pa.string()), ("points", pa.float64()), ("grid", pa.int32()), ("laps", pa.int32()),
-     ("status", pa.string()), ("time_millis", pa.int64()), ("fastest_lap", pa.int32()),
-     ("fastest_lap_rank", pa.int32()), ("fastest_lap_time", pa.string())]
-)  # fmt: skip
+    [
+        ("season", pa.int32()),
+        ("round", pa.int32()),
+        ("session", pa.string()),
+        ("driver_id", pa.string()),
+        ("constructor_id", pa.string()),
+        ("number", pa.string()),
+        ("position", pa.int32()),
+        ("position_text", pa.string()),
+        ("points", pa.float64()),
+        ("grid", pa.int32()),
+        ("laps", pa.int32()),
+        ("status", pa.string()),
+        ("time_millis", pa.int64()),
+        ("fastest_lap", pa.int32()),
+        ("fastest_lap_rank", pa.int32()),
+        ("fastest_lap_time", pa.string()),
+    ]
+)
 RACE_SCHEMA = pa.schema(
-    [("season", pa.int32()), ("round", pa.int32()), ("race_name", pa.string()), ("circuit_id", pa.string()),
-     ("date", pa.string()), ("time", pa.string()), ("url", pa.string())]
-)  # fmt: skip
+    [
+        ("season", pa.int32()),
+        ("round", pa.int32()),
+        ("race_name", pa.string()),
+        ("circuit_id", pa.string()),
+        ("date", pa.string()),
+        ("time", pa.string()),
+        ("url", pa.string()),
+    ]
+)
 
 
 def parse_jolpica(data: bytes) -> dict[str, pa.Table]:
@@ -151,8 +197,14 @@ def parse_jolpica(data: bytes) -> dict[str, pa.Table]:
             if circuit.get("circuitId"):
                 circuits[circuit["circuitId"]] = _circuit(circuit)
             out.setdefault("jolpica_races", []).append(
-                {**_race_key(race), "race_name": race.get("raceName"), "circuit_id": circuit.get("circuitId"),
-                 "date": race.get("date"), "time": race.get("time"), "url": race.get("url")}  # fmt: skip
+                {
+                    **_race_key(race),
+                    "race_name": race.get("raceName"),
+                    "circuit_id": circuit.get("circuitId"),
+                    "date": race.get("date"),
+                    "time": race.get("time"),
+                    "url": race.get("url"),
+                }
             )
             for key, session in (("Results", "race"), ("SprintResults", "sprint")):
                 for r in race.get(key, []):
@@ -162,21 +214,39 @@ def parse_jolpica(data: bytes) -> dict[str, pa.Table]:
                         constructors[r["Constructor"]["constructorId"]] = _constructor(r["Constructor"])
             for q in race.get("QualifyingResults", []):
                 out.setdefault("jolpica_qualifying", []).append(
-                    {**_race_key(race), "driver_id": q["Driver"]["driverId"],
-                     "constructor_id": (q.get("Constructor") or {}).get("constructorId"), "number": q.get("number"),
-                     "position": int(q["position"]), "q1": q.get("Q1"), "q2": q.get("Q2"), "q3": q.get("Q3")}  # fmt: skip
+                    {
+                        **_race_key(race),
+                        "driver_id": q["Driver"]["driverId"],
+                        "constructor_id": (q.get("Constructor") or {}).get("constructorId"),
+                        "number": q.get("number"),
+                        "position": int(q["position"]),
+                        "q1": q.get("Q1"),
+                        "q2": q.get("Q2"),
+                        "q3": q.get("Q3"),
+                    }
                 )
                 drivers[q["Driver"]["driverId"]] = _driver(q["Driver"])
             for lap in race.get("Laps", []):
                 for t in lap.get("Timings", []):
                     out.setdefault("jolpica_laps", []).append(
-                        {**_race_key(race), "lap": int(lap["number"]), "driver_id": t["driverId"],
-                         "position": int(t["position"]) if t.get("position") else None, "time": t.get("time")}  # fmt: skip
+                        {
+                            **_race_key(race),
+                            "lap": int(lap["number"]),
+                            "driver_id": t["driverId"],
+                            "position": int(t["position"]) if t.get("position") else None,
+                            "time": t.get("time"),
+                        }
                     )
             for stop in race.get("PitStops", []):
                 out.setdefault("jolpica_pit_stops", []).append(
-                    {**_race_key(race), "driver_id": stop["driverId"], "stop": int(stop["stop"]),
-                     "lap": int(stop["lap"]), "time": stop.get("time"), "duration": stop.get("duration")}  # fmt: skip
+                    {
+                        **_race_key(race),
+                        "driver_id": stop["driverId"],
+                        "stop": int(stop["stop"]),
+                        "lap": int(stop["lap"]),
+                        "time": stop.get("time"),
+                        "duration": stop.get("duration"),
+                    }
                 )
     for d in (mr.get("DriverTable") or {}).get("Drivers", []):
         drivers[d["driverId"]] = _driver(d)
@@ -192,8 +262,11 @@ def parse_jolpica(data: bytes) -> dict[str, pa.Table]:
             raise ParseError(f"MRData holds none of {', '.join(known)}")
     schemas = {"jolpica_results": RESULT_SCHEMA, "jolpica_races": RACE_SCHEMA}
     tables = {name: pa.Table.from_pylist(rows, schema=schemas.get(name)) for name, rows in out.items()}
-    for name, rows in (("jolpica_drivers", drivers), ("jolpica_constructors", constructors),
-                       ("jolpica_circuits", circuits)):  # fmt: skip
+    for name, rows in (
+        ("jolpica_drivers", drivers),
+        ("jolpica_constructors", constructors),
+        ("jolpica_circuits", circuits),
+    ):
         if rows:
             tables[name] = pa.Table.from_pylist(list(rows.values()))
     return tables
@@ -201,8 +274,12 @@ def parse_jolpica(data: bytes) -> dict[str, pa.Table]:
 
 # ---- OpenF1 ----------------------------------------------------------------------------------------------------
 
-OPENF1_KINDS = {"lap_number": "openf1_laps", "stint_number": "openf1_stints", "air_temperature": "openf1_weather",
-                "session_name": "openf1_sessions"}  # fmt: skip
+OPENF1_KINDS = {
+    "lap_number": "openf1_laps",
+    "stint_number": "openf1_stints",
+    "air_temperature": "openf1_weather",
+    "session_name": "openf1_sessions",
+}
 
 
 def parse_openf1(data: bytes) -> dict[str, pa.Table]:

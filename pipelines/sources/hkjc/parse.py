@@ -81,29 +81,82 @@ DIVIDENDS = pa.schema(
 
 RACECOURSES = {"沙田": "ST", "sha tin": "ST", "跑馬地": "HV", "happy valley": "HV"}
 GOING = {
-    "好地至快地": "GOOD TO FIRM", "好地至黏地": "GOOD TO YIELDING", "黏地至軟地": "YIELDING TO SOFT",
-    "好地": "GOOD", "快地": "FIRM", "黏地": "YIELDING", "軟地": "SOFT", "大爛地": "HEAVY",
-    "濕快地": "WET FAST", "濕慢地": "WET SLOW", "慢地": "SLOW", "良好": "GOOD",
-}  # fmt: skip
+    "好地至快地": "GOOD TO FIRM",
+    "好地至黏地": "GOOD TO YIELDING",
+    "黏地至軟地": "YIELDING TO SOFT",
+    "好地": "GOOD",
+    "快地": "FIRM",
+    "黏地": "YIELDING",
+    "軟地": "SOFT",
+    "大爛地": "HEAVY",
+    "濕快地": "WET FAST",
+    "濕慢地": "WET SLOW",
+    "慢地": "SLOW",
+    "良好": "GOOD",
+}
 SURFACES = {"草地": "TURF", "turf": "TURF", "全天候跑道": "ALL WEATHER TRACK", "all weather track": "ALL WEATHER TRACK"}
 POOLS = {
-    "獨贏": "WIN", "位置": "PLACE", "連贏": "QUINELLA", "位置q": "QUINELLA PLACE", "二重彩": "FORECAST",
-    "三重彩": "TIERCE", "單t": "TRIO", "四連環": "FIRST 4", "四重彩": "QUARTET", "孖寶": "DOUBLE",
-    "三寶": "TREBLE", "孖t": "DOUBLE TRIO", "三t": "TRIPLE TRIO", "六環彩": "SIX UP",
-}  # fmt: skip
+    "獨贏": "WIN",
+    "位置": "PLACE",
+    "連贏": "QUINELLA",
+    "位置q": "QUINELLA PLACE",
+    "二重彩": "FORECAST",
+    "三重彩": "TIERCE",
+    "單t": "TRIO",
+    "四連環": "FIRST 4",
+    "四重彩": "QUARTET",
+    "孖寶": "DOUBLE",
+    "三寶": "TREBLE",
+    "孖t": "DOUBLE TRIO",
+    "三t": "TRIPLE TRIO",
+    "六環彩": "SIX UP",
+}
 CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 MARGINS = {  # lengths behind for the named short margins, in either language
-    "鼻位": 0.05, "NOSE": 0.05, "短馬頭位": 0.1, "SH": 0.1, "馬頭位": 0.2, "頭位": 0.2, "HD": 0.2,
-    "頸位": 0.3, "N": 0.3, "-": 0.0,
-}  # fmt: skip
+    "鼻位": 0.05,
+    "NOSE": 0.05,
+    "短馬頭位": 0.1,
+    "SH": 0.1,
+    "馬頭位": 0.2,
+    "頭位": 0.2,
+    "HD": 0.2,
+    "頸位": 0.3,
+    "N": 0.3,
+    "-": 0.0,
+}
 SPECIAL_PLACINGS = ("WV", "WV-A", "WX", "WX-A", "PU", "UR", "DNF", "DISQ", "FE", "TNP", "DO", "DH", "VOID")
 PERFORMANCE_COLUMNS = 12
 PLACING_HEADERS = ("名次", "Pla.", "Place", "Plc.")
 HEADERS = {
-    "zh": ("名次", "馬號", "馬名", "騎師", "練馬師", "實際負磅", "排位體重", "檔位", "頭馬距離", "沿途走位", "完成時間", "獨贏賠率"),
-    "en": ("Pla.", "Horse No.", "Horse", "Jockey", "Trainer", "Act. Wt.", "Declar. Horse Wt.", "Dr.", "LBW",
-           "RunningPosition", "Finish Time", "Win Odds"),
-}  # fmt: skip
+    "zh": (
+        "名次",
+        "馬號",
+        "馬名",
+        "騎師",
+        "練馬師",
+        "實際負磅",
+        "排位體重",
+        "檔位",
+        "頭馬距離",
+        "沿途走位",
+        "完成時間",
+        "獨贏賠率",
+    ),
+    "en": (
+        "Pla.",
+        "Horse No.",
+        "Horse",
+        "Jockey",
+        "Trainer",
+        "Act. Wt.",
+        "Declar. Horse Wt.",
+        "Dr.",
+        "LBW",
+        "RunningPosition",
+        "Finish Time",
+        "Win Odds",
+    ),
+}
 
 
 def _text(node: LexborNode | None) -> str:
@@ -182,7 +235,7 @@ def _race_class(text: str) -> str:
         return f"Class {en[1]}"
     group = re.search(r"(一|二|三)級賽|Group\s+(One|Two|Three)", text, flags=re.I)
     if group:
-        number = CHINESE_DIGITS.get(group[1] or "", None) or {"one": 1, "two": 2, "three": 3}[group[2].lower()]
+        number = CHINESE_DIGITS.get(group[1] or "") or {"one": 1, "two": 2, "three": 3}[group[2].lower()]
         return f"Group {number}"
     if "新馬" in text or "griffin" in text.lower():
         return "Griffin"
@@ -322,18 +375,38 @@ def parse_results_page(data: bytes) -> dict[str, pa.Table]:
 
 
 KAGGLE_RACE_COLUMNS = {
-    "race_id": "race_id", "date": "race_date", "venue": "racecourse", "race_no": "race_no", "config": "course",
-    "surface": "surface_code", "distance": "distance_m", "going": "going", "horse_ratings": "rating_band",
-    "prize": "prize_hkd", "race_class": "race_class",
-}  # fmt: skip
+    "race_id": "race_id",
+    "date": "race_date",
+    "venue": "racecourse",
+    "race_no": "race_no",
+    "config": "course",
+    "surface": "surface_code",
+    "distance": "distance_m",
+    "going": "going",
+    "horse_ratings": "rating_band",
+    "prize": "prize_hkd",
+    "race_class": "race_class",
+}
 KAGGLE_RUN_COLUMNS = {
-    "race_id": "race_id", "horse_no": "horse_no", "horse_id": "horse_id", "result": "finish_position",
-    "lengths_behind": "lbw_lengths", "declared_weight": "declared_weight_lb", "actual_weight": "actual_weight_lb",
-    "draw": "draw", "finish_time": "finish_time_seconds", "win_odds": "win_odds", "trainer_id": "trainer_id",
-    "jockey_id": "jockey_id", "position_sec1": "position_sec1", "position_sec2": "position_sec2",
-    "position_sec3": "position_sec3", "position_sec4": "position_sec4", "position_sec5": "position_sec5",
+    "race_id": "race_id",
+    "horse_no": "horse_no",
+    "horse_id": "horse_id",
+    "result": "finish_position",
+    "lengths_behind": "lbw_lengths",
+    "declared_weight": "declared_weight_lb",
+    "actual_weight": "actual_weight_lb",
+    "draw": "draw",
+    "finish_time": "finish_time_seconds",
+    "win_odds": "win_odds",
+    "trainer_id": "trainer_id",
+    "jockey_id": "jockey_id",
+    "position_sec1": "position_sec1",
+    "position_sec2": "position_sec2",
+    "position_sec3": "position_sec3",
+    "position_sec4": "position_sec4",
+    "position_sec5": "position_sec5",
     "position_sec6": "position_sec6",
-}  # fmt: skip
+}
 
 
 def _csv_columns(data: bytes, columns: Mapping[str, str], what: str) -> pa.Table:
@@ -351,9 +424,11 @@ def _csv_columns(data: bytes, columns: Mapping[str, str], what: str) -> pa.Table
 
 def parse_kaggle_races(data: bytes) -> dict[str, pa.Table]:
     table = _csv_columns(data, KAGGLE_RACE_COLUMNS, "races")
-    return {"history_races": table.set_column(
-        table.schema.get_field_index("race_class"), "race_class", table["race_class"].cast(pa.string())
-    )}
+    return {
+        "history_races": table.set_column(
+            table.schema.get_field_index("race_class"), "race_class", table["race_class"].cast(pa.string())
+        )
+    }
 
 
 def parse_kaggle_runs(data: bytes) -> dict[str, pa.Table]:
