@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.config import Mode, Settings
+from pipelines.faults import checkpoint
 from pipelines.http import HttpClient, HttpPolicy
 from pipelines.landing import LandedFile, LandingZone, RawFile
 from pipelines.spec import FetchContext, SourceSpec, UnknownFormat
@@ -31,6 +32,7 @@ def file_all(
     result = ExtractResult(source=spec.name)
     for raw in raws:
         entry, is_new = landing.file(spec.name, raw)
+        checkpoint("filed", spec.name)
         result.filed.append(entry)
         if is_new:
             result.new_files += 1

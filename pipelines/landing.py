@@ -109,8 +109,15 @@ class LandingZone:
             bytes=len(raw.data),
             params=dict(raw.params),
         )
-        with self._manifest_path(source).open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(asdict(entry), sort_keys=True) + "\n")
+        manifest = self._manifest_path(source)
+        torn = False
+        if manifest.exists() and manifest.stat().st_size > 0:
+            with manifest.open("rb") as tail:
+                tail.seek(-1, os.SEEK_END)
+                torn = tail.read(1) != b"\n"
+        with manifest.open("a", encoding="utf-8") as fh:
+            # a crash mid-append leaves a torn last line: start on a fresh line so the torn one stays alone
+            fh.write(("\n" if torn else "") + json.dumps(asdict(entry), sort_keys=True) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
         self._index(source)[(raw.endpoint, digest)] = entry

@@ -18,6 +18,8 @@ import duckdb
 import pyarrow as pa
 
 from pipelines.config import Settings, disable_telemetry
+from pipelines.faults import checkpoint
+from pipelines.conform import KnownTypes, conform, warehouse_types
 from pipelines.landing import LandedFile, LandingZone
 from pipelines.spec import SourceSpec
 
@@ -40,20 +42,17 @@ def raw_dataset(source: str) -> str:
     return f"raw_{source}"
 
 
-def loaded_hashes(settings: Settings, source: str) -> set[str]:
-    """sha256 of every landing file already loaded (or quarantined) into raw_<source>."""
+def warehouse_state(settings: Settings, source: str) -> tuple[set[str], KnownTypes]:
+    """sha256 of every landing file already loaded (or quarantined) into raw_<source>, and its columns' types."""
     if not settings.warehouse.exists():
-        return set()
+        return set(), {}
     con = duckdb.connect(str(settings.warehouse))
     try:
-        exists = con.execute(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [raw_dataset(source), FILES_TABLE],
-        ).fetchone()
-        if not exists or not exists[0]:
-            return set()
+        known = warehouse_types(con, raw_dataset(source))
+        if FILES_TABLE not in known:
+            return set(), known
         rows = con.execute(f'select sha256 from "{raw_dataset(source)}"."{FILES_TABLE}"').fetchall()
-        return {r[0] for r in rows}
+        return {r[0] for r in rows}, known
     finally:
         con.close()
 
@@ -116,6 +115,7 @@ def _parsed_items(
     result: LoadResult,
     run_id: str,
     progress: Progress | None,
+    known: KnownTypes,
 ) -> Iterator[Any]:
     for i, entry in enumerate(pending, start=1):
         if progress:
@@ -132,13 +132,15 @@ def _parsed_items(
             result.errors.append(message)
             yield _hinted(_file_row(entry, "quarantined", message, 0, run_id), FILES_TABLE, "merge", ("sha256",))
             continue
+        checkpoint("parse", spec.name)
         n_rows = 0
         for name, table in tables.items():
             if table.num_rows == 0:
                 continue
             t = spec.tables[name]
             n_rows += table.num_rows
-            yield _hinted(_with_lineage(table, entry), name, t.write_disposition, t.primary_key)
+            conformed = conform(name, _with_lineage(table, entry), known)
+            yield _hinted(conformed, name, t.write_disposition, t.primary_key)
         result.files_loaded += 1
         yield _hinted(_file_row(entry, "loaded", None, n_rows, run_id), FILES_TABLE, "merge", ("sha256",))
 
@@ -164,7 +166,13 @@ def load_source(
 ) -> LoadResult:
     landing = LandingZone(settings.landing)
     entries = landing.manifest(spec.name)
-    done = set() if full_refresh else loaded_hashes(settings, spec.name)
+    pipeline = pipeline_for(settings, spec.name)
+    if pipeline.has_pending_data:  # a load interrupted earlier: finish it before deciding what is new
+        pipeline.normalize()
+        pipeline.load()
+    done, known = warehouse_state(settings, spec.name)
+    if full_refresh:
+        done, known = set(), {}
     pending = [e for e in entries if e.sha256 not in done]
     result = LoadResult(source=spec.name, files_seen=len(entries))
     if not pending:
@@ -172,19 +180,22 @@ def load_source(
 
     @dlt.resource(name=f"{spec.name}_landing", max_table_nesting=0)
     def landing_files() -> Iterator[Any]:
-        yield from _parsed_items(spec, landing, pending, result, run_id, progress)
+        yield from _parsed_items(spec, landing, pending, result, run_id, progress, known)
 
     @dlt.source(name=spec.name, max_table_nesting=0)
     def source() -> Any:
         return landing_files
 
-    pipeline = pipeline_for(settings, spec.name)
-    pipeline.run(source(), refresh="drop_sources" if full_refresh else None, loader_file_format="parquet")
-    normalize = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
-    if normalize is not None:
-        result.rows = {
-            table: count
-            for table, count in normalize.row_counts.items()
-            if not table.startswith("_dlt") and table != FILES_TABLE
-        }
+    # the three dlt steps, run one by one so a crash between them is testable (see pipelines/faults.py)
+    pipeline.extract(
+        source(), refresh="drop_sources" if full_refresh else None, loader_file_format="parquet"
+    )
+    normalize = pipeline.normalize()
+    checkpoint("normalized", spec.name)
+    pipeline.load()
+    result.rows = {
+        table: count
+        for table, count in normalize.row_counts.items()
+        if not table.startswith("_dlt") and table != FILES_TABLE
+    }
     return result

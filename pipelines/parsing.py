@@ -46,13 +46,28 @@ def epoch_ms_to_utc(value: Any) -> datetime | None:
 
 
 def arrow_table(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
-    """Build a typed Arrow table from parsed rows; extra keys are an error, missing ones are null."""
-    names = set(schema.names)
-    for row in rows[:1]:
-        extra = set(row) - names
-        if extra:
-            raise ParseError(f"unexpected fields {sorted(extra)}")
-    return pa.Table.from_pylist(list(rows), schema=schema)
+    """Build a typed Arrow table from parsed rows. Missing keys are null; keys the schema does not know (a new
+    upstream field) become extra columns with inferred types, so the raw layer evolves instead of dropping them."""
+    table = pa.Table.from_pylist(list(rows), schema=schema)
+    extra = sorted({key for row in rows for key in row} - set(schema.names))
+    for key in extra:
+        values = [_plain(row.get(key)) for row in rows]
+        try:
+            column = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            column = pa.array([None if v is None else str(v) for v in values], pa.string())
+        table = table.append_column(key, column)
+    return table
+
+
+def _plain(value: Any) -> Any:
+    """Nested values of a new field are kept as JSON text."""
+    return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else value
+
+
+def unmapped(record: Mapping[str, Any], mapped: set[str]) -> dict[str, Any]:
+    """The fields of an upstream record that the parser does not map yet (kept as new raw columns)."""
+    return {key: value for key, value in record.items() if key not in mapped}
 
 
 TS_UTC = pa.timestamp("us", tz="UTC")

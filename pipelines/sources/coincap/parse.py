@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipelines.parsing import TS_UTC, arrow_table, epoch_ms_to_utc, load_json, require, to_float, to_int
+from pipelines.parsing import TS_UTC, arrow_table, epoch_ms_to_utc, load_json, require, to_float, to_int, unmapped
 from pipelines.spec import ParseError, UnknownFormat
 
 ASSETS = pa.schema(
@@ -89,8 +89,13 @@ def _records(body: Any) -> list[Mapping[str, Any]]:
     raise ParseError(f"'data' is a {type(data).__name__}, expected an object or a list of objects")
 
 
+ASSET_FIELDS = {"id", "rank", "symbol", "name", "supply", "maxSupply", "marketCapUsd", "volumeUsd24Hr", "priceUsd",
+                "changePercent24Hr", "vwap24Hr", "explorer"}  # fmt: skip
+
+
 def _asset(r: Mapping[str, Any], snapshot: Any) -> dict[str, Any]:
     return {
+        **unmapped(r, ASSET_FIELDS),
         "id": require(r, "id", "asset"),
         "rank": to_int(r.get("rank")),
         "symbol": r.get("symbol"),

@@ -87,20 +87,32 @@ def _maybe_gunzip(data: bytes) -> bytes:
 
 
 def _jsonl(data: bytes, schema: pa.Schema, timestamps: tuple[str, ...]) -> pa.Table:
-    """Read JSON lines with an explicit schema; a field we do not know yet is kept (schema evolution)."""
+    """Read JSON lines with an explicit schema; a field we do not know yet is kept (schema evolution).
+
+    When a known field changes type, the file is read again with inferred types, so the changed values are kept
+    (the loader moves them to a variant column) rather than the file being refused.
+    """
+    read_options = pajson.ReadOptions(block_size=_BLOCK)
     try:
         table = pajson.read_json(
             io.BytesIO(data),
-            read_options=pajson.ReadOptions(block_size=_BLOCK),
+            read_options=read_options,
             parse_options=pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
         )
-    except pa.ArrowInvalid as exc:
-        raise ParseError(f"malformed JSON lines: {exc}") from exc
+    except pa.ArrowInvalid as typed_error:
+        try:
+            table = pajson.read_json(io.BytesIO(data), read_options=read_options)
+        except pa.ArrowInvalid as exc:
+            raise ParseError(f"malformed JSON lines: {exc}") from exc
+        if not set(schema.names) & set(table.column_names):
+            raise ParseError(f"none of the expected fields: {typed_error}") from typed_error
     for name in timestamps:
+        if name not in table.column_names:
+            raise ParseError(f"no {name!r} field")
         index = table.schema.get_field_index(name)
         try:
             table = table.set_column(index, name, pc.cast(table[name], TS_UTC))
-        except pa.ArrowInvalid as exc:
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise ParseError(f"bad timestamp in {name!r}: {exc}") from exc
     return table
 
