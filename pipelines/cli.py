@@ -154,6 +154,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return _finish(ok and t_ok, lines + t_lines, started)
 
 
+def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+    """Extract only the windows missing between --start and --end, then load and transform that source."""
+    if args.end < args.start:
+        raise ValueError(f"--end {args.end} is before --start {args.start}")
+    started = time.monotonic()
+    with writer_lock(settings.lock_path):
+        ok, lines = _extract_and_load([args.source], settings, full_refresh=False, start=args.start, end=args.end)
+        t_ok, t_lines = _transform(settings, [f"tag:{args.source}+", "resource_type:seed"], False)
+    return _finish(ok and t_ok, lines + t_lines, started)
+
+
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
     spec = get_spec(args.source)
@@ -228,6 +239,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", type=_date, help="first date to fetch (live mode)")
     p.add_argument("--end", type=_date, help="last date to fetch (live mode)")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("backfill", help="extract the missing windows of a date range, then load and transform")
+    p.add_argument("source", type=_source, metavar="SOURCE")
+    mode_arg(p)
+    p.add_argument("--start", type=_date, required=True, help="first date (YYYY-MM-DD)")
+    p.add_argument("--end", type=_date, required=True, help="last date (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("load", help="load landing files not yet loaded into raw_<source>")
     p.add_argument("source", type=_source, metavar="SOURCE")

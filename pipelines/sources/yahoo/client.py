@@ -42,14 +42,25 @@ def windows(
         begin = stop
 
 
+def landed_windows(landed: list[LandedFile]) -> set[tuple[str, str, int, int]]:
+    return {
+        (e.params["ticker"], e.params["interval"], int(e.params["period1"]), int(e.params["period2"]))
+        for e in landed
+        if e.endpoint == "chart" and {"ticker", "interval", "period1", "period2"} <= set(e.params)
+    }
+
+
 def fetch(ctx: FetchContext) -> Iterator[RawFile]:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     end = datetime.combine(ctx.end + timedelta(days=1), time.min, UTC) if ctx.end else now
     start = datetime.combine(ctx.start, time.min, UTC) if ctx.start else None
     failures: list[str] = []
+    done = landed_windows(ctx.landed)  # a backfill run twice asks for nothing the second time
     for ticker in settings.universe():
         for interval in settings.INTERVALS:
             for p1, p2 in windows(interval, start, end, None if start else cursor(ctx.landed, ticker, interval)):
+                if (ticker, interval, int(p1.timestamp()), int(p2.timestamp())) in done:
+                    continue
                 params = {
                     "interval": interval,
                     "period1": int(p1.timestamp()),
