@@ -82,7 +82,7 @@ def _extract_and_load(
             result = _load_with_progress(source, settings, full_refresh, run_id)
         except Exception as exc:  # reported, recorded, and the next source still runs
             ok, error = False, f"{exc.__class__.__name__}: {exc}"
-            console.print(f"[red]✗ {source}: {error}")
+            console.print(f"✗ {source}: {error}", style="red", soft_wrap=True, markup=False)
         status = "failed" if error else ("quarantined" if result.files_quarantined else "ok")
         record_run(
             settings,
@@ -137,7 +137,7 @@ def _transform(settings: Settings, select: list[str] | None, full_refresh: bool)
 def _finish(ok: bool, lines: list[str], started: float) -> int:
     console.rule("summary")
     for line in lines:
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     console.print(f"{'OK' if ok else 'FAILED'} in {time.monotonic() - started:.1f}s")
     return 0 if ok else 1
 
@@ -281,10 +281,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(getattr(args, "mode", None))
         return int(args.func(args, settings))
     except WarehouseBusy as exc:
-        console.print(f"[red]{exc}")
+        console.print(str(exc), style="red", soft_wrap=True, markup=False)
         return 75
     except (UnknownFormat, FileNotFoundError, KeyError, ValueError) as exc:
-        console.print(f"[red]error: {exc}")
+        console.print(f"error: {exc}", style="red", soft_wrap=True, markup=False)
         return 2
 
 

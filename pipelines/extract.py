@@ -72,10 +72,9 @@ def file_paths(spec: SourceSpec, settings: Settings, paths: Iterable[Path]) -> E
         data = path.read_bytes()
         try:
             endpoint, params = spec.classify(path.name, data)
-        except UnknownFormat:
-            raise
-        except Exception as exc:
-            raise UnknownFormat(f"{path}: {exc}") from exc
+        except Exception as exc:  # whatever the classifier says, the message names the file
+            message = str(exc) if path.name in str(exc) else f"{path}: {exc}"
+            raise UnknownFormat(message) from exc
         raws.append(
             RawFile(endpoint=endpoint, name=path.name, data=data, origin=f"file://{path.resolve()}", params=params)
         )

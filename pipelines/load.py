@@ -18,8 +18,8 @@ import duckdb
 import pyarrow as pa
 
 from pipelines.config import Settings, disable_telemetry
-from pipelines.faults import checkpoint
 from pipelines.conform import KnownTypes, conform, warehouse_types
+from pipelines.faults import checkpoint
 from pipelines.landing import LandedFile, LandingZone
 from pipelines.spec import SourceSpec
 

@@ -211,7 +211,7 @@ def classify(filename: str, data: bytes) -> tuple[str, dict[str, str]]:
                 "name the file history_<asset>_<interval>.json (for example history_bitcoin_d1.json)"
             )
         return "history", {"asset_id": match["asset"], "interval": match["interval"]}
-    if "marketCapUsd" in sample or "supply" in sample:
+    if "marketCapUsd" in sample or "supply" in sample or ("id" in sample and "priceUsd" in sample):
         return ("asset" if isinstance(body["data"], Mapping) else "assets"), {}
     if not records:
         return "markets", {}
