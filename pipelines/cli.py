@@ -124,13 +124,14 @@ def _transform(settings: Settings, select: list[str] | None, full_refresh: bool)
     failed = sum(n for k, n in counts.items() if k.endswith((":fail", ":error")))
     lines = [f"dbt: {built} models/seeds/snapshots built, {passed} tests passed, {warned} warned, {failed} failed"]
     lines += [f"  ✗ {f}" for f in result.failures[:20]]
-    try:
-        from pipelines.report import write_quality_report
+    from pipelines.report import write_quality_report
+    from pipelines.transform import source_freshness
 
-        report = write_quality_report(settings)
-        lines.append(f"quality report: {report}")
-    except ImportError:
-        pass
+    with console.status("dbt source freshness"):
+        freshness = source_freshness(settings)
+    lines.append("freshness: " + (", ".join(f"{n} {s}" for s, n in sorted(freshness.items())) or "no sources"))
+
+    lines.append(f"quality report: {write_quality_report(settings)}")
     return result.ok and failed == 0, lines
 
 

@@ -60,3 +60,9 @@ def load_settings(mode: str | None = None) -> Settings:
     warehouse = _path_from_env("GRANDSTAND_WAREHOUSE", PROJECT_ROOT / "data" / "warehouse.duckdb")
     landing = _path_from_env("GRANDSTAND_LANDING", PROJECT_ROOT / "data" / "landing")
     return Settings(mode=chosen, warehouse=warehouse, landing=landing)  # type: ignore[arg-type]
+
+
+def dbt_target_dir() -> Path:
+    """Where dbt writes its artifacts: DBT_TARGET_PATH if set, else target/ in the project."""
+    raw = os.environ.get("DBT_TARGET_PATH")
+    return Path(raw) if raw else PROJECT_ROOT / "target"

@@ -6,10 +6,11 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import socketserver
 from pathlib import Path
 
-from pipelines.config import PROJECT_ROOT, Settings
+from pipelines.config import Settings, dbt_target_dir
 from pipelines.transform import dbt_invoke
 
 
@@ -24,7 +25,11 @@ def generate(settings: Settings) -> Path:
         os.environ.pop("GRANDSTAND_DBT_TARGET", None)
     if not getattr(result, "success", False):
         raise RuntimeError("dbt docs generate failed; see logs/dbt.log")
-    return PROJECT_ROOT / "target"
+    site = dbt_target_dir()
+    report = settings.reports_dir / "quality.html"
+    if report.exists():  # the quality report is served beside the docs
+        shutil.copyfile(report, site / "quality.html")
+    return site
 
 
 def serve(site: Path, port: int) -> None:

@@ -187,9 +187,7 @@ def load_source(
         return landing_files
 
     # the three dlt steps, run one by one so a crash between them is testable (see pipelines/faults.py)
-    pipeline.extract(
-        source(), refresh="drop_sources" if full_refresh else None, loader_file_format="parquet"
-    )
+    pipeline.extract(source(), refresh="drop_sources" if full_refresh else None, loader_file_format="parquet")
     normalize = pipeline.normalize()
     checkpoint("normalized", spec.name)
     pipeline.load()

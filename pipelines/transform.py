@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.config import PROJECT_ROOT, Settings, disable_telemetry
+from pipelines.config import PROJECT_ROOT, Settings, dbt_target_dir, disable_telemetry
 
 
 @dataclass
@@ -35,8 +36,12 @@ def dbt_invoke(settings: Settings, args: list[str]) -> object:
     return result
 
 
+def _mode_vars(settings: Settings) -> list[str]:
+    return ["--vars", json.dumps({"grandstand_mode": settings.mode})]
+
+
 def build(settings: Settings, select: list[str] | None = None, full_refresh: bool = False) -> TransformResult:
-    args = ["build"]
+    args = ["build", *_mode_vars(settings)]
     if select:
         args += ["--select", *select]
     if full_refresh:
@@ -56,3 +61,16 @@ def build(settings: Settings, select: list[str] | None = None, full_refresh: boo
 def generate_docs(settings: Settings) -> Path:
     dbt_invoke(settings, ["docs", "generate"])
     return PROJECT_ROOT / "target"
+
+
+def source_freshness(settings: Settings) -> Counter[str]:
+    """`dbt source freshness` for every source: counts of pass / warn / error (a warning never fails a run)."""
+    args = ["source", "freshness", "--output", str(dbt_target_dir() / "sources.json")]
+    from dbt.cli.main import dbtRunner
+
+    _dbt_env(settings)
+    result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)])
+    counts: Counter[str] = Counter()
+    for node_result in getattr(result, "result", None) or []:
+        counts[str(node_result.status)] += 1
+    return counts
