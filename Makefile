@@ -7,7 +7,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup run test lint pytest dbt-test docs bench clean
+.PHONY: setup run test test-ui lint pytest dbt-test docs dashboard bench clean
 
 setup:  ## create .venv and install the project with pinned versions
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -32,6 +32,13 @@ dbt-test:  ## dbt build on a warehouse freshly built from the sample, in a scrat
 
 test: lint pytest dbt-test  ## everything CI runs
 
+test-ui:  ## browser tests of the dashboards in headless Chromium (installs Debian's chromium when missing)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	$(VENV)/bin/pytest -q -m ui tests/test_browser.py
+
+dashboard:  ## serve the dashboards on http://127.0.0.1:8501
+	$(GS) dashboard
+
 docs:  ## generate and serve the dbt docs site (the data dictionary)
 	$(GS) docs --serve
 
@@ -39,4 +46,4 @@ bench:  ## benchmark; writes bench/results.json
 	$(PY) -m pipelines.bench
 
 clean:
-	rm -rf data/landing data/warehouse.duckdb* data/.dlt target logs .ci-data
+	rm -rf data/landing data/warehouse*.duckdb* data/.dlt data/reports target logs .ci-data bench/data artifacts

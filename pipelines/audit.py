@@ -70,13 +70,6 @@ def record_run(settings: Settings, record: RunRecord) -> None:
         con.close()
 
 
-def read_only(settings: Settings) -> duckdb.DuckDBPyConnection | None:
-    """Readers open the warehouse read-only; they never take the writer lock."""
-    if not settings.warehouse.exists():
-        return None
-    return duckdb.connect(str(settings.warehouse), read_only=True)
-
-
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     try:
         return con.execute(sql, params or []).fetchall()

@@ -20,6 +20,7 @@ from pipelines.config import MODES, Settings, disable_telemetry, load_settings
 from pipelines.extract import extract, file_paths
 from pipelines.load import LoadResult, load_source
 from pipelines.lock import WarehouseBusy, writer_lock
+from pipelines.reader import save_last_good_copy
 from pipelines.registry import SOURCE_NAMES, get_spec
 from pipelines.spec import UnknownFormat
 
@@ -152,6 +153,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         if args.sources:
             select = [item for s in sources for item in (f"tag:{s}+",)] + ["resource_type:seed"]
         t_ok, t_lines = _transform(settings, select, args.full_refresh)
+        if ok and t_ok:
+            save_last_good_copy(settings)
     return _finish(ok and t_ok, lines + t_lines, started)
 
 
@@ -203,6 +206,30 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     if args.serve:
         serve(site, args.port)
     return 0
+
+
+def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the Streamlit dashboards on localhost (read-only; falls back to the last good copy)."""
+    import subprocess
+
+    app = Path(__file__).parent / "dashboard" / "app.py"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(args.port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    console.print(f"dashboards on http://127.0.0.1:{args.port}/ (Ctrl-C to stop)")
+    return subprocess.call(command)
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -268,6 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--serve", action="store_true", help="serve the site on localhost")
     p.add_argument("--port", type=int, default=8080, help="port for --serve (default 8080)")
     p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("dashboard", help="serve the dashboards on localhost")
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("status", help="landing zone, loaded files, last runs, quarantined files")
     p.set_defaults(func=cmd_status)

@@ -5,16 +5,19 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from pipelines.audit import SCHEMA, query, read_only
+from pipelines.audit import SCHEMA, query
 from pipelines.config import Settings
 from pipelines.landing import LandingZone
 from pipelines.load import FILES_TABLE, raw_dataset
+from pipelines.reader import open_reader
 from pipelines.registry import SOURCE_NAMES
 
 
 def print_status(settings: Settings, console: Console) -> None:
     landing = LandingZone(settings.landing)
-    con = read_only(settings)
+    con, is_copy = open_reader(settings)
+    if is_copy:
+        console.print("a run is writing the warehouse: showing the last good copy")
     files = Table(title=f"landing zone {settings.landing}")
     for col in ("source", "files", "bytes", "loaded", "quarantined", "not loaded"):
         files.add_column(col, justify="right" if col != "source" else "left")

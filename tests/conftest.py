@@ -93,3 +93,13 @@ def raw_count(settings: Settings) -> Callable[[str], int]:
             con.close()
 
     return count
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built once per test session by `grandstand run --full-refresh` from the shipped sample."""
+    from tests.e2e import run_cli
+
+    root = tmp_path_factory.mktemp("sample_warehouse")
+    run_cli(root, "run", "--full-refresh")
+    return root

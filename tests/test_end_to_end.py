@@ -7,7 +7,6 @@ response (ingested_at) are left out of the comparison for runs whose landing zon
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -18,43 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.e2e import SALT, TIME_OF_FILING, run_cli, run_cli_killed_at_line
+
 pytestmark = pytest.mark.slow
-GS = [sys.executable, "-m", "pipelines.cli"]
-SALT = "salt-e2e-4f1b9a77c0de"
-TIME_OF_FILING = ("ingested_at",)
-
-
-def _env(root: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRANDSTAND_", "DBT_"))}
-    env.update(
-        GRANDSTAND_WAREHOUSE=str(root / "warehouse.duckdb"),
-        GRANDSTAND_LANDING=str(root / "landing"),
-        GRANDSTAND_PII_SALT=SALT,
-        DBT_TARGET_PATH=str(root / "target"),
-        DBT_LOG_PATH=str(root / "logs"),
-        **extra,
-    )
-    return env
-
-
-def _run(root: Path, *args: str, check: bool = True, **extra: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([*GS, *args], env=_env(root, **extra), capture_output=True, text=True, timeout=600)
-    (root / "outputs.log").open("a").write(proc.stdout + proc.stderr)
-    if check:
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc
-
-
-def _run_killed_at_line(root: Path, marker: str, *args: str) -> None:
-    """Start a run and SIGKILL it as soon as its output shows `marker`."""
-    proc = subprocess.Popen([*GS, *args], env=_env(root), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if marker in line:
-            proc.send_signal(signal.SIGKILL)
-            break
-    proc.wait(timeout=120)
-    assert proc.returncode == -signal.SIGKILL, f"the run ended before {marker!r} was seen"
 
 
 def mart_checksums(warehouse: Path, exclude: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
@@ -85,24 +50,22 @@ def mart_checksums(warehouse: Path, exclude: tuple[str, ...] = ()) -> dict[str, 
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def reference(sample_warehouse: Path) -> Path:
     """An uninterrupted `make run` (grandstand run --full-refresh) from the shipped sample."""
-    root = tmp_path_factory.mktemp("reference")
-    _run(root, "run", "--full-refresh")
-    return root
+    return sample_warehouse
 
 
 def test_two_consecutive_full_runs_give_identical_marts(reference: Path) -> None:
     before = mart_checksums(reference / "warehouse.duckdb")
     marts = {p.stem for p in (Path(__file__).parents[1] / "models" / "marts").rglob("*.sql")}
     assert set(before) == marts and all(count > 0 for count, _ in before.values())
-    _run(reference, "run", "--full-refresh")
+    run_cli(reference, "run", "--full-refresh")
     assert mart_checksums(reference / "warehouse.duckdb") == before
 
 
 def test_daily_run_after_full_run_files_nothing_and_changes_nothing(reference: Path) -> None:
     before = mart_checksums(reference / "warehouse.duckdb")
-    proc = _run(reference, "run", "coincap")
+    proc = run_cli(reference, "run", "coincap")
     assert "coincap: 0 new file(s) filed" in proc.stderr
     assert mart_checksums(reference / "warehouse.duckdb") == before
 
@@ -120,9 +83,9 @@ def test_killed_run_then_rerun_equals_uninterrupted(
 ) -> None:
     if same_landing:
         shutil.copytree(reference / "landing", tmp_path / "landing")
-    proc = _run(tmp_path, "run", check=False, GRANDSTAND_FAULT=fault)
+    proc = run_cli(tmp_path, "run", check=False, GRANDSTAND_FAULT=fault)
     assert proc.returncode == -signal.SIGKILL
-    _run(tmp_path, "run")
+    run_cli(tmp_path, "run")
     exclude = () if same_landing else TIME_OF_FILING
     assert mart_checksums(tmp_path / "warehouse.duckdb", exclude) == mart_checksums(
         reference / "warehouse.duckdb", exclude
@@ -131,8 +94,8 @@ def test_killed_run_then_rerun_equals_uninterrupted(
 
 def test_killed_during_dbt_then_rerun_equals_uninterrupted(reference: Path, tmp_path: Path) -> None:
     shutil.copytree(reference / "landing", tmp_path / "landing")
-    _run_killed_at_line(tmp_path, "START sql table model marts.", "run")
-    _run(tmp_path, "run")
+    run_cli_killed_at_line(tmp_path, "START sql table model marts.", "run")
+    run_cli(tmp_path, "run")
     assert mart_checksums(tmp_path / "warehouse.duckdb") == mart_checksums(reference / "warehouse.duckdb")
 
 
@@ -146,10 +109,10 @@ def test_second_writer_stops_at_once_and_readers_still_read(reference: Path) -> 
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
-        proc = _run(reference, "load", "coincap", check=False)
+        proc = run_cli(reference, "load", "coincap", check=False)
         assert time.monotonic() - started < 10  # interpreter start-up included; the lock itself is not waited for
         assert proc.returncode == 75 and f"pid {holder.pid}" in proc.stderr
-        status = _run(reference, "status")
+        status = run_cli(reference, "status")
         assert "coincap" in status.stdout + status.stderr
     finally:
         holder.kill()

@@ -274,11 +274,18 @@ def main() -> int:
         "repeats": REPEATS,
         "cases": [],
     }
-    report["cases"] += case_load(args.quick)
-    report["cases"].append(case_events_rate(args.quick))
-    report["cases"].append(case_incremental(args.quick))
-    report["cases"] += case_memory(args.quick)
-    report["cases"].append(case_build())
+    for name, case in (
+        ("a. load", lambda: case_load(args.quick)),
+        ("b. events", lambda: [case_events_rate(args.quick)]),
+        ("c. incremental", lambda: [case_incremental(args.quick)]),
+        ("d. memory", lambda: case_memory(args.quick)),
+        ("e. build", lambda: [case_build()]),
+    ):
+        print(f"bench: {name} ...", flush=True)
+        results = case()
+        report["cases"] += results
+        for result in results:
+            print("  " + json.dumps(result, default=str), flush=True)
     report["total_seconds"] = time.perf_counter() - started
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")

@@ -33,7 +33,7 @@ def ticker_names(config: ChartConfig) -> list[str]:
 
 @functools.cache
 def _sessions(first: date, last: date) -> list[tuple[int, int]]:
-    cal = xcals.get_calendar("XNYS", start=first.isoformat(), end=last.isoformat())
+    cal = xcals.get_calendar("XNYS", start=first.isoformat(), end=(last + timedelta(days=1)).isoformat())
     schedule = cal.schedule.loc[first.isoformat() : last.isoformat()]
     return [(int(row["open"].timestamp()), int(row["close"].timestamp())) for _, row in schedule.iterrows()]
 

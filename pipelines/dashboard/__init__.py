@@ -1,0 +1,1 @@
+"""Streamlit dashboards over the marts: `make dashboard` or `grandstand dashboard`."""
