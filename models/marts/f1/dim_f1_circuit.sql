@@ -9,27 +9,18 @@ api_circuits as (
 ),
 
 unioned as (
-    select
-        circuit_id,
-        circuit_name,
-        locality,
-        country,
-        latitude,
-        longitude,
-        wikipedia_url,
-        1 as source_priority
-    from api_circuits
-    union all
-    select
-        circuit_id,
-        circuit_name,
-        locality,
-        country,
-        latitude,
-        longitude,
-        wikipedia_url,
-        2 as source_priority
-    from dump_circuits
+    {{ union_by_priority(
+        ['api_circuits', 'dump_circuits'],
+        [
+            'circuit_id',
+            'circuit_name',
+            'locality',
+            'country',
+            'latitude',
+            'longitude',
+            'wikipedia_url',
+        ],
+    ) }}
 ),
 
 chosen as (

@@ -9,21 +9,15 @@ api_constructors as (
 ),
 
 unioned as (
-    select
-        constructor_id,
-        constructor_name,
-        nationality,
-        wikipedia_url,
-        1 as source_priority
-    from api_constructors
-    union all
-    select
-        constructor_id,
-        constructor_name,
-        nationality,
-        wikipedia_url,
-        2 as source_priority
-    from dump_constructors
+    {{ union_by_priority(
+        ['api_constructors', 'dump_constructors'],
+        [
+            'constructor_id',
+            'constructor_name',
+            'nationality',
+            'wikipedia_url',
+        ],
+    ) }}
 ),
 
 chosen as (

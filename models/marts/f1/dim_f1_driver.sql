@@ -9,29 +9,19 @@ api_drivers as (
 ),
 
 unioned as (
-    select
-        driver_id,
-        permanent_number,
-        driver_code,
-        given_name,
-        family_name,
-        date_of_birth,
-        nationality,
-        wikipedia_url,
-        1 as source_priority
-    from api_drivers
-    union all
-    select
-        driver_id,
-        permanent_number,
-        driver_code,
-        given_name,
-        family_name,
-        date_of_birth,
-        nationality,
-        wikipedia_url,
-        2 as source_priority
-    from dump_drivers
+    {{ union_by_priority(
+        ['api_drivers', 'dump_drivers'],
+        [
+            'driver_id',
+            'permanent_number',
+            'driver_code',
+            'given_name',
+            'family_name',
+            'date_of_birth',
+            'nationality',
+            'wikipedia_url',
+        ],
+    ) }}
 ),
 
 chosen as (

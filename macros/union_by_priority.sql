@@ -1,0 +1,15 @@
+{#- Union the same columns from several relations, numbering them by priority (1 = preferred), so that a dedupe on
+    the natural key keeps the preferred source's row (the API over the dump, for example). -#}
+{% macro union_by_priority(relations, columns) -%}
+    {%- for relation in relations %}
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        {{ loop.index }} as source_priority
+    from {{ relation }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
