@@ -17,9 +17,9 @@ from pipelines.spec import FetchContext
 log = logging.getLogger(__name__)
 
 
-def results_url(race_date: date, course: str, race_no: int, language: str = settings.LANGUAGE) -> str:
+def results_url(race_date: date, course: str, race_no: int, language: str | None = None) -> str:
     return (
-        f"{settings.BASE_URL}{settings.RESULTS_PATH[language]}"
+        f"{settings.BASE_URL}{settings.RESULTS_PATH[language or settings.LANGUAGE]}"
         f"?racedate={race_date:%Y/%m/%d}&Racecourse={course}&RaceNo={race_no}"
     )
 

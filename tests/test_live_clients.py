@@ -1,0 +1,96 @@
+"""The live clients against a real HTTP server on 127.0.0.1 that serves recorded bodies: what they ask for, what
+they file, and that a second run asks only for what is missing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipelines.extract import extract
+from pipelines.sources.events import SPEC as EVENTS
+from pipelines.sources.events import settings as events_settings
+from pipelines.sources.events.generator import GeneratorConfig, partitions
+from pipelines.sources.f1 import SPEC as F1_SPEC
+from pipelines.sources.f1 import settings as f1_settings
+from pipelines.sources.hkjc import SPEC as HKJC_SPEC
+from pipelines.sources.hkjc import settings as hkjc_settings
+from pipelines.sources.yahoo import SPEC as YAHOO_SPEC
+from pipelines.sources.yahoo import settings as yahoo_settings
+from pipelines.sources.yahoo.generator import ChartConfig, bodies
+
+SAMPLE = Path(__file__).parents[1] / "data" / "sample"
+# the politeness delays are the clients' own settings; a local test server needs none
+HKJC, F1, YAHOO = (replace(spec, http_policy_min_interval_s=0.0) for spec in (HKJC_SPEC, F1_SPEC, YAHOO_SPEC))
+
+
+def test_hkjc_finds_the_meeting_and_fetches_every_race(settings, local_server, monkeypatch) -> None:
+    page = (SAMPLE / "hkjc" / "localresults_2026-03-01_ST_R1_zh.html").read_bytes()
+    no_info = b"<!DOCTYPE html><html><body>" + b"<p>No information.</p>" * 100 + b"</body></html>"
+    route = local_server.route("/zh-hk/local/information/localresults", (200, {}, page))
+    monkeypatch.setattr(hkjc_settings, "BASE_URL", local_server.base_url)
+    monkeypatch.setattr(hkjc_settings, "LANGUAGE", "zh")
+    monkeypatch.setattr("pipelines.sources.hkjc.client.settings.RACECOURSES", ("ST",))
+    result = extract(HKJC, settings, "live", date(2026, 3, 1), date(2026, 3, 1))
+    # race 1 finds the meeting and its 11 race tabs; every race page is requested once
+    assert route.hits == 11 and result.new_files == 1  # the server returns the same bytes: filed once by hash
+    local_server.route("/zh-hk/local/information/localresults", (200, {}, no_info))
+    assert extract(HKJC, settings, "live", date(2026, 3, 2), date(2026, 3, 2)).new_files == 0
+
+
+def test_yahoo_backfill_twice_asks_for_nothing_the_second_time(settings, local_server, monkeypatch) -> None:
+    config = ChartConfig(tickers=1, days=7)
+    body = next(bodies(config))[1]
+    route = local_server.route("/v8/finance/chart/GEN000", (200, {}, body))
+    monkeypatch.setattr(yahoo_settings, "API_BASE", f"{local_server.base_url}/v8/finance/chart")
+    monkeypatch.setattr(yahoo_settings, "universe", lambda: ["GEN000"])
+    monkeypatch.setattr(yahoo_settings, "INTERVALS", ("1d",))
+    first = extract(YAHOO, settings, "live", date(2026, 10, 1), date(2026, 10, 7))
+    assert route.hits == 1 and first.new_files == 1
+    assert first.filed[0].params["ticker"] == "GEN000" and first.filed[0].params["interval"] == "1d"
+    second = extract(YAHOO, settings, "live", date(2026, 10, 1), date(2026, 10, 7))
+    assert route.hits == 1 and second.new_files == 0
+
+
+def test_f1_paginates_to_mrdata_total_and_skips_landed_rounds(settings, local_server, monkeypatch) -> None:
+    schedule = json.loads((SAMPLE / "f1" / "jolpica" / "jolpica_f1_2023.json").read_bytes())
+    schedule["MRData"]["RaceTable"]["Races"] = schedule["MRData"]["RaceTable"]["Races"][:1]
+    schedule["MRData"]["total"] = "1"
+    local_server.route("/ergast/f1/2023.json", (200, {}, json.dumps(schedule).encode()))
+    results = (SAMPLE / "f1" / "jolpica" / "jolpica_f1_2023_1_results.json").read_bytes()
+    laps = json.loads((SAMPLE / "f1" / "jolpica" / "jolpica_f1_2023_1_laps_limit_1200.json").read_bytes())
+    laps["MRData"]["total"] = "250"  # three pages of 100
+    laps_route = local_server.route("/ergast/f1/2023/1/laps.json", (200, {}, json.dumps(laps).encode()))
+    local_server.route("/ergast/f1/2023/1/results.json", (200, {}, results))
+    for kind in ("sprint", "qualifying", "pitstops"):
+        local_server.route(f"/ergast/f1/2023/1/{kind}.json", (200, {}, b'{"MRData": {"total": "0", "RaceTable": {}}}'))
+    local_server.route("/v1/sessions", (200, {}, b"[]"))
+    monkeypatch.setattr(f1_settings, "JOLPICA_BASE", f"{local_server.base_url}/ergast/f1")
+    monkeypatch.setattr(f1_settings, "OPENF1_BASE", f"{local_server.base_url}/v1")
+    extract(F1, settings, "live", date(2023, 1, 1), date(2023, 12, 31))
+    assert laps_route.hits == 3
+    extract(F1, settings, "live", date(2023, 1, 1), date(2023, 12, 31))
+    assert laps_route.hits == 3, "a round already landed is not fetched again"
+
+
+def test_event_drop_folder_picks_up_new_files_only(settings, tmp_path: Path, monkeypatch) -> None:
+    drop = tmp_path / "drop"
+    parts = partitions(GeneratorConfig(events=2_000, seed=5))
+    for part in parts[:3]:
+        (drop / part.path).parent.mkdir(parents=True, exist_ok=True)
+        (drop / part.path).write_bytes(part.data)
+    monkeypatch.setattr(events_settings, "DROP_URL", f"file://{drop}")
+    assert extract(EVENTS, settings, "live").new_files == 3
+    (drop / parts[3].path).parent.mkdir(parents=True, exist_ok=True)
+    (drop / parts[3].path).write_bytes(parts[3].data)
+    second = extract(EVENTS, settings, "live")
+    assert second.new_files == 1 and second.filed[0].endpoint == "clickstream"
+
+
+def test_event_drop_must_be_configured(settings, monkeypatch) -> None:
+    monkeypatch.setattr(events_settings, "DROP_URL", "")
+    with pytest.raises(ValueError, match="GRANDSTAND_EVENTS_DROP"):
+        list(extract(EVENTS, settings, "live").filed)
