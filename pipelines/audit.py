@@ -28,7 +28,14 @@ create table if not exists {SCHEMA}.load_runs (
     error varchar,
     primary key (run_id, source)
 );
+alter table {SCHEMA}.load_runs add column if not exists duplicates_removed json;
+alter table {SCHEMA}.load_runs add column if not exists data_from varchar;
+alter table {SCHEMA}.load_runs add column if not exists data_to varchar;
 """
+COLUMNS = (
+    "run_id", "source", "mode", "started_at", "ended_at", "status", "files_filed", "files_loaded",
+    "files_quarantined", "rows_loaded", "error", "duplicates_removed", "data_from", "data_to",
+)  # fmt: skip
 
 
 @dataclass
@@ -44,6 +51,9 @@ class RunRecord:
     files_quarantined: int
     rows_loaded: dict[str, int]
     error: str | None
+    duplicates_removed: dict[str, int]
+    data_from: str | None
+    data_to: str | None
 
 
 def record_run(settings: Settings, record: RunRecord) -> None:
@@ -51,7 +61,8 @@ def record_run(settings: Settings, record: RunRecord) -> None:
     try:
         con.execute(DDL)
         con.execute(
-            f"insert or replace into {SCHEMA}.load_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert or replace into {SCHEMA}.load_runs ({', '.join(COLUMNS)}) "
+            f"values ({', '.join('?' for _ in COLUMNS)})",
             [
                 record.run_id,
                 record.source,
@@ -64,6 +75,9 @@ def record_run(settings: Settings, record: RunRecord) -> None:
                 record.files_quarantined,
                 json.dumps(record.rows_loaded, sort_keys=True),
                 record.error,
+                json.dumps(record.duplicates_removed, sort_keys=True),
+                record.data_from,
+                record.data_to,
             ],
         )
     finally:

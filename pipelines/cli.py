@@ -99,12 +99,18 @@ def _extract_and_load(
                 files_quarantined=result.files_quarantined,
                 rows_loaded=result.rows,
                 error=error,
+                duplicates_removed=result.duplicates,
+                data_from=result.data_from,
+                data_to=result.data_to,
             ),
         )
         rows = ", ".join(f"{t}={n}" for t, n in sorted(result.rows.items())) or "no new rows"
+        dupes = sum(result.duplicates.values())
         lines.append(
             f"{source}: {filed} new file(s) filed, {result.files_loaded} loaded, "
             f"{result.files_quarantined} quarantined; rows: {rows}"
+            + (f"; {dupes} duplicate key(s) removed" if dupes else "")
+            + (f"; data {result.data_from} .. {result.data_to}" if result.data_from else "")
         )
         for message in result.errors:
             lines.append(f"  quarantined {message}")

@@ -19,6 +19,7 @@ from typing import Any
 import dlt
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.config import Settings, disable_telemetry
 from pipelines.conform import KnownTypes, conform, warehouse_types
@@ -42,6 +43,20 @@ class LoadResult:
     files_quarantined: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    duplicates: dict[str, int] = field(default_factory=dict)
+    data_from: str | None = None
+    data_to: str | None = None
+
+    def observe(self, table: str, batch: pa.Table, key: tuple[str, ...], time_column: str | None) -> None:
+        """Count repeated natural keys in a batch handed to dlt, and widen the time range of the data."""
+        if key and all(k in batch.column_names for k in key):
+            repeats = batch.num_rows - batch.group_by(list(key)).aggregate([]).num_rows
+            if repeats:
+                self.duplicates[table] = self.duplicates.get(table, 0) + repeats
+        if time_column and time_column in batch.column_names and batch.num_rows:
+            low, high = (str(v) for v in pc.min_max(batch[time_column]).values() if v.is_valid)
+            self.data_from = low if self.data_from is None else min(self.data_from, low)
+            self.data_to = high if self.data_to is None else max(self.data_to, high)
 
 
 def raw_dataset(source: str) -> str:
@@ -118,8 +133,9 @@ class _Batches:
     """Collects each table's Arrow pieces from many files and hands them to dlt in large batches: dlt's cost is
     per item, so thousands of small files yielded one by one would be slow; a bounded batch keeps memory flat."""
 
-    def __init__(self, spec: SourceSpec, flush_rows: int) -> None:
+    def __init__(self, spec: SourceSpec, flush_rows: int, result: LoadResult) -> None:
         self.spec = spec
+        self.result = result
         self.flush_rows = flush_rows
         self.pieces: dict[str, list[pa.Table]] = {}
         self.rows: dict[str, int] = {}
@@ -136,6 +152,7 @@ class _Batches:
         if name == FILES_TABLE:
             return _hinted(table, name, "merge", ("sha256",))
         spec = self.spec.tables[name]
+        self.result.observe(name, table, spec.natural_key, spec.time_column)
         return _hinted(table, name, spec.write_disposition, spec.primary_key)
 
     def flush_all(self) -> Iterator[Any]:
@@ -153,7 +170,7 @@ def _parsed_items(
     progress: Progress | None,
     known: KnownTypes,
 ) -> Iterator[Any]:
-    batches = _Batches(spec, BATCH_ROWS)
+    batches = _Batches(spec, BATCH_ROWS, result)
 
     def parse(entry: LandedFile) -> dict[str, pa.Table]:
         tables = dict(spec.parse(entry.endpoint, landing.read(entry), entry.params))

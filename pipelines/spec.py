@@ -33,6 +33,14 @@ class TableSpec:
     write_disposition: WriteDisposition
     primary_key: tuple[str, ...] = ()
     description: str = ""
+    # the column that says when a row happened: its range is recorded per run in audit.load_runs
+    time_column: str | None = None
+    # the natural key whose repeats count as duplicates (the merge keeps one; append tables dedupe in staging)
+    dedupe_key: tuple[str, ...] | None = None
+
+    @property
+    def natural_key(self) -> tuple[str, ...]:
+        return self.dedupe_key if self.dedupe_key is not None else self.primary_key
 
 
 @dataclass(frozen=True)

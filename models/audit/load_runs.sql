@@ -16,6 +16,9 @@ renamed as (
         files_loaded,
         files_quarantined,
         rows_loaded,
+        duplicates_removed,
+        data_from,
+        data_to,
         error as error_message
     from runs
 )

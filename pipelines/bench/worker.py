@@ -6,9 +6,15 @@ import json
 import resource
 import sys
 import time
+from pathlib import Path
 
 
 def _rss_mb() -> float:
+    """Peak resident memory of this process image. VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a
+    worker started from a big parent would report the parent's size."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -19,11 +19,13 @@ SPEC = SourceSpec(
     name=settings.SOURCE,
     description="CoinCap crypto market data: assets, price history, rates, exchanges and markets.",
     tables={
-        "assets": TableSpec("assets", "merge", ("id", "snapshot_at")),
-        "asset_history": TableSpec("asset_history", "merge", ("asset_id", "interval", "time")),
-        "rates": TableSpec("rates", "merge", ("id", "snapshot_at")),
-        "markets": TableSpec("markets", "merge", ("exchange_id", "base_id", "quote_id", "snapshot_at")),
-        "exchanges": TableSpec("exchanges", "merge", ("exchange_id", "snapshot_at")),
+        "assets": TableSpec("assets", "merge", ("id", "snapshot_at"), time_column="snapshot_at"),
+        "asset_history": TableSpec("asset_history", "merge", ("asset_id", "interval", "time"), time_column="time"),
+        "rates": TableSpec("rates", "merge", ("id", "snapshot_at"), time_column="snapshot_at"),
+        "markets": TableSpec(
+            "markets", "merge", ("exchange_id", "base_id", "quote_id", "snapshot_at"), time_column="snapshot_at"
+        ),
+        "exchanges": TableSpec("exchanges", "merge", ("exchange_id", "snapshot_at"), time_column="snapshot_at"),
     },
     parse=parse.parse,
     classify=parse.classify,

@@ -27,9 +27,9 @@ SPEC = SourceSpec(
     name=settings.SOURCE,
     description="Event logs: Wikipedia edits, GitHub events, and the clickstream drop (generated in the sample).",
     tables={
-        "clickstream": TableSpec("clickstream", "append"),
-        "wikiticker_edits": TableSpec("wikiticker_edits", "append"),
-        "github_events": TableSpec("github_events", "append"),
+        "clickstream": TableSpec("clickstream", "append", time_column="occurred_at", dedupe_key=("event_id",)),
+        "wikiticker_edits": TableSpec("wikiticker_edits", "append", time_column="time"),
+        "github_events": TableSpec("github_events", "append", time_column="created_at", dedupe_key=("id",)),
     },
     parse=parse.parse,
     classify=parse.classify,

@@ -18,10 +18,12 @@ SPEC = SourceSpec(
     name=settings.SOURCE,
     description="Hong Kong Jockey Club race results pages, and the Kaggle hkracing history (1997-2005).",
     tables={
-        "races": TableSpec("races", "merge", ("race_date", "racecourse", "race_no")),
-        "runners": TableSpec("runners", "merge", ("race_date", "racecourse", "race_no", "horse_no")),
+        "races": TableSpec("races", "merge", ("race_date", "racecourse", "race_no"), time_column="race_date"),
+        "runners": TableSpec(
+            "runners", "merge", ("race_date", "racecourse", "race_no", "horse_no"), time_column="race_date"
+        ),
         "dividends": TableSpec("dividends", "merge", ("race_date", "racecourse", "race_no", "pool", "line_no")),
-        "history_races": TableSpec("history_races", "merge", ("race_id",)),
+        "history_races": TableSpec("history_races", "merge", ("race_id",), time_column="race_date"),
         "history_runs": TableSpec("history_runs", "merge", ("race_id", "horse_no")),
     },
     parse=parse.parse,

@@ -18,9 +18,9 @@ SPEC = SourceSpec(
     name=settings.SOURCE,
     description="Yahoo Finance chart bars (1-minute and daily), dividends and splits.",
     tables={
-        "bars": TableSpec("bars", "merge", ("ticker", "interval", "ts")),
-        "dividends": TableSpec("dividends", "merge", ("ticker", "ex_ts")),
-        "splits": TableSpec("splits", "merge", ("ticker", "ex_ts")),
+        "bars": TableSpec("bars", "merge", ("ticker", "interval", "ts"), time_column="ts"),
+        "dividends": TableSpec("dividends", "merge", ("ticker", "ex_ts"), time_column="ex_ts"),
+        "splits": TableSpec("splits", "merge", ("ticker", "ex_ts"), time_column="ex_ts"),
         "instruments": TableSpec("instruments", "merge", ("ticker",)),
     },
     parse=parse.parse,
