@@ -20,6 +20,7 @@ import dlt
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from pipelines.config import Settings, disable_telemetry
 from pipelines.conform import KnownTypes, conform, warehouse_types
@@ -29,7 +30,10 @@ from pipelines.spec import SourceSpec
 
 log = logging.getLogger(__name__)
 FILES_TABLE = "_landing_files"
-BATCH_ROWS = 250_000  # rows per table handed to dlt at once
+BATCH_ROWS = 100_000  # rows per table handed to dlt at once
+# DuckDB keeps written pages cached up to its memory limit (80% of RAM by default), so a load's resident memory
+# would grow with the data; a bounded limit keeps it flat (pages spill to disk, not to memory).
+LOAD_MEMORY_LIMIT = os.environ.get("GRANDSTAND_LOAD_MEMORY_LIMIT", "2GB")
 PARSE_WORKERS = max(2, min(4, os.cpu_count() or 2))
 PARSE_AHEAD = 2 * PARSE_WORKERS
 Progress = Callable[[int, int, str], None]
@@ -225,7 +229,12 @@ def pipeline_for(settings: Settings, source: str) -> dlt.Pipeline:
     settings.dlt_dir.mkdir(parents=True, exist_ok=True)
     return dlt.pipeline(
         pipeline_name=f"grandstand_{source}",
-        destination=dlt.destinations.duckdb(str(settings.warehouse)),
+        destination=dlt.destinations.duckdb(
+            DuckDbCredentials(
+                str(settings.warehouse),
+                global_config={"memory_limit": LOAD_MEMORY_LIMIT, "preserve_insertion_order": False},
+            )
+        ),
         dataset_name=raw_dataset(source),
         pipelines_dir=str(settings.dlt_dir),
     )
