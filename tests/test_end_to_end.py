@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e import SALT, TIME_OF_FILING, run_cli, run_cli_killed_at_line
+from tests.e2e import SALT, TIME_OF_FILING, cli_env, run_cli, run_cli_killed_at_line
 
 pytestmark = pytest.mark.slow
 
@@ -133,3 +133,38 @@ def test_secrets_never_reach_outputs_logs_or_artifacts(reference: Path) -> None:
         assert emails and emails[0] > 0 and hashed.fetchone() == (0,)
     finally:
         con.close()
+
+
+def test_docs_site_is_generated_read_only_and_served(reference: Path) -> None:
+    import socket
+    import urllib.request
+
+    run_cli(reference, "docs")
+    site = reference / "target"
+    catalog = (site / "catalog.json").read_text()
+    assert (site / "index.html").exists() and "fct_racing_runs" in catalog
+    assert (site / "quality.html").exists(), "the quality report is served beside the docs"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "docs", "--serve", "--port", str(port)],
+        env=cli_env(reference),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the docs site was not served")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/quality.html", timeout=5) as response:
+            assert b"Data quality" in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
