@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.config import PROJECT_ROOT, Settings, dbt_target_dir, disable_telemetry
+from pipelines.config import PROJECT_ROOT, Settings, disable_telemetry
 
 
 @dataclass
@@ -85,7 +85,7 @@ def generate_docs(settings: Settings) -> Path:
 
 def source_freshness(settings: Settings) -> Counter[str]:
     """`dbt source freshness` for every source: counts of pass / warn / error (a warning never fails a run)."""
-    args = ["source", "freshness", "--output", str(dbt_target_dir() / "sources.json")]
+    args = ["source", "freshness"]  # writes sources.json into the target path
     missing = missing_sources(settings)
     if missing:
         args += ["--exclude", *(f"tag:{name}" for name in missing)]

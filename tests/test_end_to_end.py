@@ -168,3 +168,18 @@ def test_docs_site_is_generated_read_only_and_served(reference: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_broken_mart_data_fails_the_run_and_the_report_shows_the_rows(reference: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(reference, broken, ignore=shutil.ignore_patterns("*.lock", "logs", "target"))
+    con = duckdb.connect(str(broken / "warehouse.duckdb"))
+    try:
+        con.execute("update raw_hkjc.runners set draw = 99 where horse_code = 'J452'")
+    finally:
+        con.close()
+    proc = run_cli(broken, "transform", "--select", "tag:hkjc+", check=False)
+    assert proc.returncode == 1
+    assert "accepted_range_fct_racing_runs_draw" in proc.stderr
+    report = (broken / "reports" / "quality.html").read_text()
+    assert "accepted_range_fct_racing_runs_draw" in report and "<td>99</td>" in report
