@@ -85,7 +85,8 @@ def generate_docs(settings: Settings) -> Path:
 
 def source_freshness(settings: Settings) -> Counter[str]:
     """`dbt source freshness` for every source: counts of pass / warn / error (a warning never fails a run)."""
-    args = ["source", "freshness"]  # writes sources.json into the target path
+    # the same --vars as the build, so dbt's partial parsing carries over instead of parsing the project again
+    args = ["source", "freshness", *_mode_vars(settings)]  # writes sources.json into the target path
     missing = missing_sources(settings)
     if missing:
         args += ["--exclude", *(f"tag:{name}" for name in missing)]
