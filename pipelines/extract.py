@@ -19,7 +19,6 @@ class ExtractResult:
     source: str
     new_files: int = 0
     known_files: int = 0
-    bytes: int = 0
     filed: list[LandedFile] = field(default_factory=list)
 
 
@@ -36,7 +35,6 @@ def file_all(
         result.filed.append(entry)
         if is_new:
             result.new_files += 1
-            result.bytes += entry.bytes
         else:
             result.known_files += 1
         if on_file:

@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,6 +124,3 @@ class LandingZone:
 
     def read(self, entry: LandedFile) -> bytes:
         return (self.root / entry.path).read_bytes()
-
-    def iter_files(self, source: str) -> Iterator[LandedFile]:
-        yield from self.manifest(source)

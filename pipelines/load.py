@@ -42,7 +42,6 @@ Progress = Callable[[int, int, str], None]
 @dataclass
 class LoadResult:
     source: str
-    files_seen: int = 0
     files_loaded: int = 0
     files_quarantined: int = 0
     rows: dict[str, int] = field(default_factory=dict)
@@ -258,7 +257,7 @@ def load_source(
     if full_refresh:
         done, known = set(), {}
     pending = [e for e in entries if e.sha256 not in done]
-    result = LoadResult(source=spec.name, files_seen=len(entries))
+    result = LoadResult(source=spec.name)
     if not pending:
         return result
 

@@ -32,7 +32,6 @@ class TableSpec:
     name: str
     write_disposition: WriteDisposition
     primary_key: tuple[str, ...] = ()
-    description: str = ""
     # the column that says when a row happened: its range is recorded per run in audit.load_runs
     time_column: str | None = None
     # the natural key whose repeats count as duplicates (the merge keeps one; append tables dedupe in staging)

@@ -73,7 +73,7 @@ def fetch(ctx: FetchContext) -> Iterator[RawFile]:
                 "start": int(start.timestamp() * 1000),
                 "end": int(end.timestamp() * 1000),
             }
-            response = ctx.client.get(url, params=params | {}, headers=headers)
+            response = ctx.client.get(url, params=params, headers=headers)
             yield RawFile(
                 endpoint="history",
                 name=f"history_{asset_id}_{interval}.json",
