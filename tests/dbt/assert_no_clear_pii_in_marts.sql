@@ -67,5 +67,9 @@
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 {% else %}
-    select null as model_name, null as column_name, null as offending_value where 1 = 0
+    select
+        null as model_name,
+        null as column_name,
+        null as offending_value
+    where 1 = 0
 {% endif %}

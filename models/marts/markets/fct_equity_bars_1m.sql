@@ -14,12 +14,12 @@ aligned as (
     where
         is_regular_session
         and is_in_requested_range
-        {% if is_incremental() %}
-            -- whole sessions are rebuilt, so VWAP and returns stay correct; late bars within the lookback land
-            and session_date >= (
-                select {{ dbt.dateadd('day', -var('bars_lookback_days'), 'max(session_date)') }} from {{ this }}
-            )
-        {% endif %}
+    {% if is_incremental() %}
+        -- whole sessions are rebuilt, so VWAP and returns stay correct; late bars within the lookback land
+        and session_date >= (
+            select {{ dbt.dateadd('day', -var('bars_lookback_days'), 'max(session_date)') }} from {{ this }}
+        )
+    {% endif %}
 ),
 
 measured as (
