@@ -7,13 +7,17 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup run test test-ui lint pytest dbt-test docs dashboard bench clean
+.PHONY: setup setup-spark run test test-ui test-spark lint pytest dbt-test docs dashboard bench clean
 
 setup:  ## create .venv and install the project with pinned versions
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	$(GS) --version
+
+setup-spark: setup  ## add the Spark target: dbt-spark and the pyspark wheel (and Debian's Java 17 when missing)
+	command -v java >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless)
+	$(PY) -m pip install --quiet -e '.[dev,spark]'
 
 run:  ## full refresh: file anything new, rebuild raw + every model from the landing zone
 	$(GS) run --full-refresh
@@ -39,6 +43,16 @@ test-ui:  ## browser tests of the dashboards in headless Chromium (installs Debi
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(VENV)/bin/pytest -q -m ui tests/test_browser.py
 
+test-spark:  ## build every model on Spark from the sample lake, run the tests, compare every mart with DuckDB
+	rm -rf .ci-spark
+	export GRANDSTAND_WAREHOUSE=.ci-spark/warehouse.duckdb GRANDSTAND_LANDING=.ci-spark/landing; \
+	  $(GS) run --full-refresh \
+	  && $(GS) export-raw \
+	  && $(GS) transform --target spark --full-refresh \
+	  && $(GS) compare-engines \
+	  && $(GS) transform --target spark --select config.materialized:incremental \
+	  && $(GS) compare-engines
+
 dashboard:  ## serve the dashboards on http://127.0.0.1:8501
 	$(GS) dashboard
 
@@ -49,4 +63,4 @@ bench:  ## benchmark; writes bench/results.json
 	$(PY) -m pipelines.bench
 
 clean:
-	rm -rf data/landing data/warehouse*.duckdb* data/.dlt data/reports target logs .ci-data .lint-data bench/data artifacts
+	rm -rf data/landing data/warehouse*.duckdb* data/.dlt data/reports target logs .ci-data .lint-data .ci-spark data/lake data/spark bench/data artifacts

@@ -12,9 +12,10 @@
 {%- endmacro %}
 
 {% macro spark__json_object(pairs) -%}
+    {#- null members are written, as DuckDB's json_object does -#}
     to_json(named_struct(
         {%- for key, expression in pairs %}
         '{{ key }}', {{ expression }}{% if not loop.last %},{% endif %}
         {%- endfor %}
-    ))
+    ), map('ignoreNullFields', 'false'))
 {%- endmacro %}

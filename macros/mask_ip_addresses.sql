@@ -8,5 +8,5 @@
 {%- endmacro %}
 
 {% macro spark__mask_ip_addresses(expression) -%}
-    regexp_replace({{ expression }}, '([0-9]{1,3}\\.){3}[0-9]{1,3}', '<ip>')
+    regexp_replace({{ expression }}, '([0-9]{1,3}\.){3}[0-9]{1,3}', '<ip>')
 {%- endmacro %}

@@ -12,6 +12,6 @@
 
 {% macro spark__pii_hash(expression) -%}
     case when {{ expression }} is not null then
-        sha2(concat('${pii_salt}', lower(trim(cast({{ expression }} as string)))), 256)
+        sha2(concat('${spark.grandstand.pii_salt}', lower(trim(cast({{ expression }} as string)))), 256)
     end
 {%- endmacro %}

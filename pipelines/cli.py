@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -117,19 +118,26 @@ def _extract_and_load(
     return ok, lines
 
 
-def _transform(settings: Settings, select: list[str] | None, full_refresh: bool) -> tuple[bool, list[str]]:
-    from pipelines.transform import build
+def _failed(counts: Counter[str]) -> int:
+    return sum(n for k, n in counts.items() if k.endswith((":fail", ":error")))
 
-    with console.status("dbt build"):
-        result = build(settings, select=select, full_refresh=full_refresh)
-    counts = result.counts
+
+def _count_line(counts: Counter[str]) -> str:
     built = sum(
         n for k, n in counts.items() if k.split(":")[0] in ("model", "seed", "snapshot") and k.endswith("success")
     )
     passed = counts.get("test:pass", 0) + counts.get("unit_test:pass", 0)
     warned = counts.get("test:warn", 0)
-    failed = sum(n for k, n in counts.items() if k.endswith((":fail", ":error")))
-    lines = [f"dbt: {built} models/seeds/snapshots built, {passed} tests passed, {warned} warned, {failed} failed"]
+    return f"{built} models/seeds/snapshots built, {passed} tests passed, {warned} warned, {_failed(counts)} failed"
+
+
+def _transform(settings: Settings, select: list[str] | None, full_refresh: bool) -> tuple[bool, list[str]]:
+    from pipelines.transform import build
+
+    with console.status("dbt build"):
+        result = build(settings, select=select, full_refresh=full_refresh)
+    failed = _failed(result.counts)
+    lines = [f"dbt: {_count_line(result.counts)}"]
     lines += [f"  ✗ {f}" for f in result.failures[:20]]
     from pipelines.report import write_quality_report
     from pipelines.transform import source_freshness
@@ -199,9 +207,58 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_transform(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
+    if args.target == "spark":
+        return _finish(*_transform_on_spark(settings, args.select, args.full_refresh), started)
     with writer_lock(settings.lock_path):
         ok, lines = _transform(settings, args.select, args.full_refresh)
     return _finish(ok, lines, started)
+
+
+def _transform_on_spark(settings: Settings, select: list[str] | None, full_refresh: bool) -> tuple[bool, list[str]]:
+    """dbt build on the local SparkSession, from the lake. The DuckDB warehouse is not touched: no lock."""
+    from pipelines.transform import build
+
+    with console.status("dbt build on Spark"):
+        result = build(settings, select=select, full_refresh=full_refresh, target="spark")
+    lines = [f"spark: {_count_line(result.counts)}"] + [f"  ✗ {f}" for f in result.failures[:20]]
+    return result.ok and not result.failures, lines
+
+
+def cmd_export_raw(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.lake import export_raw, lake_location
+
+    started = time.monotonic()
+    location = args.lake or lake_location(settings)
+    tables = export_raw(settings, location)
+    lines = [f"{len(tables)} raw tables written as Parquet under {location}"]
+    lines += [
+        f"  {t.schema}.{t.table}: {t.rows} rows{' (partitioned by _fetched_on)' if t.partitioned else ''}"
+        for t in tables
+    ]
+    return _finish(True, lines, started)
+
+
+def cmd_compare_engines(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.engines import compare_engines, write_comparison
+
+    started = time.monotonic()
+    results = compare_engines(settings)
+    lines = []
+    for r in results:
+        if r.equal:
+            verdict = "equal"
+        else:
+            detail = f"rows {r.duckdb_rows} v {r.spark_rows}"
+            if r.differing_columns:
+                detail += "; columns " + ", ".join(r.differing_columns)
+            verdict = f"DIFFERENT ({detail})" + (f" — listed: {r.listed_reason}" if r.listed_reason else "")
+        lines.append(f"{r.mart}: {verdict}")
+    unlisted = [r.mart for r in results if not r.ok]
+    lines.append(f"{sum(r.equal for r in results)} of {len(results)} marts equal on DuckDB and Spark")
+    if unlisted:
+        lines.append("not listed in docs/portability.md: " + ", ".join(unlisted))
+    lines.append(f"comparison: {write_comparison(settings, results)}")
+    return _finish(not unlisted and bool(results), lines, started)
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
@@ -295,7 +352,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("transform", help="dbt build with our profile")
     p.add_argument("--select", nargs="+", metavar="SELECTOR", help="dbt selectors, passed through")
     p.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    p.add_argument(
+        "--target",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="duckdb (the warehouse; default) or spark (a local SparkSession over the lake; `make setup-spark`)",
+    )
     p.set_defaults(func=cmd_transform)
+
+    p = sub.add_parser("export-raw", help="write every raw_<source> table as partitioned Parquet: the lake")
+    p.add_argument("--lake", metavar="PATH", help="a folder or s3://bucket/prefix (default GRANDSTAND_LAKE, data/lake)")
+    p.set_defaults(func=cmd_export_raw)
+
+    p = sub.add_parser("compare-engines", help="row counts and content checksums of every mart, DuckDB v Spark")
+    p.set_defaults(func=cmd_compare_engines)
 
     p = sub.add_parser("docs", help="generate (and serve) the dbt docs site: the data dictionary")
     p.add_argument("--serve", action="store_true", help="serve the site on localhost")

@@ -16,6 +16,14 @@ class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         self._salt = pii_salt()
 
-    def configure_connection(self, conn: Any) -> None:
+    def _set_salt(self, conn: Any) -> None:
         quoted = self._salt.replace("'", "''")
         conn.execute(f"set variable pii_salt = '{quoted}'")
+
+    def configure_connection(self, conn: Any) -> None:
+        self._set_salt(conn)
+
+    def configure_cursor(self, cursor: Any) -> None:
+        # dbt-duckdb runs models on cursors, and a DuckDB variable belongs to one connection: without this, every
+        # model saw a null salt and every hash was null
+        self._set_salt(cursor)

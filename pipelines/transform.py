@@ -56,12 +56,22 @@ def missing_sources(settings: Settings) -> list[str]:
     return [name for name in SOURCE_NAMES if f"raw_{name}" not in schemas]
 
 
-def build(settings: Settings, select: list[str] | None = None, full_refresh: bool = False) -> TransformResult:
+def build(
+    settings: Settings, select: list[str] | None = None, full_refresh: bool = False, target: str = "duckdb"
+) -> TransformResult:
+    """`dbt build` on the DuckDB warehouse, or with target="spark" on Spark from the lake (pipelines.spark)."""
     args = ["build", *_mode_vars(settings)]
     if select:
         # tests are only picked when all their parents are selected, so a one-source run skips other sources' tests
         args += ["--select", *select, "--indirect-selection", "cautious"]
-    missing = missing_sources(settings)
+    if target == "duckdb":
+        missing = missing_sources(settings)
+    else:
+        from pipelines.spark import lake_sources_missing, prepare_spark_env, spark_target_path
+
+        prepare_spark_env(settings)
+        args += ["--target", target, "--target-path", str(spark_target_path(settings))]
+        missing = lake_sources_missing(settings)
     if missing:
         args += ["--exclude", *(f"tag:{name}+" for name in missing)]
     if full_refresh:
@@ -96,5 +106,6 @@ def source_freshness(settings: Settings) -> Counter[str]:
     result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)])
     counts: Counter[str] = Counter()
     for node_result in getattr(result, "result", None) or []:
-        counts[str(node_result.status)] += 1
+        if getattr(node_result.node, "resource_type", None) == "source":  # not the on-run-start hook
+            counts[str(node_result.status)] += 1
     return counts

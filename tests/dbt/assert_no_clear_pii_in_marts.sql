@@ -56,14 +56,15 @@
 
 {% if checks %}
     {% for relation, column in checks %}
+        {%- set value = 'cast(' ~ adapter.quote(column) ~ ' as ' ~ dbt.type_string() ~ ')' %}
         select
             '{{ relation.identifier }}' as model_name,
             '{{ column }}' as column_name,
-            cast({{ adapter.quote(column) }} as varchar) as offending_value
+            {{ value }} as offending_value
         from {{ relation }}
         where
-            regexp_matches(cast({{ adapter.quote(column) }} as varchar), '{{ email_pattern }}')
-            or regexp_matches(cast({{ adapter.quote(column) }} as varchar), '{{ ip_pattern }}')
+            {{ regex_matches(value, "'" ~ email_pattern ~ "'") }}
+            or {{ regex_matches(value, "'" ~ ip_pattern ~ "'") }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 {% else %}

@@ -30,7 +30,7 @@ session_drivers as (
     select
         session_key,
         driver_number,
-        cast(null as timestamp with time zone) as first_seen_at
+        cast(null as {{ type_timestamptz() }}) as first_seen_at
     from stints
 ),
 
@@ -56,7 +56,7 @@ mapped as (
     left join results
         on
             races.race_key = results.race_key
-            and cast(session_drivers.driver_number as varchar) = results.car_number
+            and cast(session_drivers.driver_number as {{ dbt.type_string() }}) = results.car_number
 )
 
 select * from mapped

@@ -41,7 +41,7 @@ from_history as (
         history_races.going,
         history_races.surface,
         history_races.course_config,
-        cast(null as varchar) as race_name,
+        cast(null as {{ dbt.type_string() }}) as race_name,
         history_races.prize_hkd,
         cast(null as double) as race_time_seconds,
         false as is_abandoned,

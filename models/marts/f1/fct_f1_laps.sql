@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='lap_key',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(**incremental_config(unique_key='lap_key', partition_by='season')) }}
 
 with
 

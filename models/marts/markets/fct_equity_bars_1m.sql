@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='bar_key',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(**incremental_config(unique_key='bar_key', partition_by='session_date')) }}
 
 with
 
@@ -24,7 +17,7 @@ aligned as (
 
 measured as (
     select
-        {{ surrogate_key(['ticker', 'ts_utc']) }} as bar_key,
+        {{ surrogate_key(['ticker', epoch_microseconds('ts_utc')]) }} as bar_key,
         ticker,
         ts_utc,
         session_date,

@@ -71,21 +71,30 @@ combined as (
     where from_minutes.ticker is null
 ),
 
-dividend_factors as (
-    -- Yahoo's method: each dividend scales earlier prices by 1 - amount / the close before the ex-date
+previous_sessions as (
+    -- the last session before each ex-date (a join and an aggregate: engines without correlated subqueries in joins)
     select
         dividends.ticker,
         dividends.ex_date,
-        1 - dividends.dividend_amount / max(previous_session.close_price) as dividend_factor
+        dividends.dividend_amount,
+        max(earlier.session_date) as previous_session_date
     from dividends
+    inner join combined as earlier
+        on dividends.ticker = earlier.ticker and earlier.session_date < dividends.ex_date
+    group by dividends.ticker, dividends.ex_date, dividends.dividend_amount
+),
+
+dividend_factors as (
+    -- Yahoo's method: each dividend scales earlier prices by 1 - amount / the close before the ex-date
+    select
+        previous_sessions.ticker,
+        previous_sessions.ex_date,
+        1 - previous_sessions.dividend_amount / previous_session.close_price as dividend_factor
+    from previous_sessions
     inner join combined as previous_session
         on
-            dividends.ticker = previous_session.ticker
-            and previous_session.session_date = (
-                select max(earlier.session_date) from combined as earlier
-                where earlier.ticker = dividends.ticker and earlier.session_date < dividends.ex_date
-            )
-    group by dividends.ticker, dividends.ex_date, dividends.dividend_amount
+            previous_sessions.ticker = previous_session.ticker
+            and previous_sessions.previous_session_date = previous_session.session_date
 ),
 
 adjustments as (

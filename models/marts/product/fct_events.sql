@@ -1,20 +1,18 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='event_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(**incremental_config(unique_key='event_id', partition_by='event_date')) }}
 
 with
 
 events as (
     select * from {{ ref('int_events_unioned') }}
     {% if is_incremental() %}
-        -- new files have a later ingestion time; the lookback also takes events re-processed after a late fix
-        where ingested_at >= (
-            select {{ dbt.dateadd('hour', -var('events_lookback_hours'), 'max(ingested_at)') }} from {{ this }}
+        -- rebuild every event day that received events within the lookback, whole: late events land in their own
+        -- day, and a day is replaced at once (delete+insert on DuckDB, insert_overwrite of the partition on Spark)
+        where {{ to_utc_date('occurred_at') }} in (
+            select {{ to_utc_date('touched.occurred_at') }}
+            from {{ ref('int_events_unioned') }} as touched
+            where touched.ingested_at >= (
+                select {{ dbt.dateadd('hour', -var('events_lookback_hours'), 'max(ingested_at)') }} from {{ this }}
+            )
         )
     {% endif %}
 ),

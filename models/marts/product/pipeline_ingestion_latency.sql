@@ -15,8 +15,8 @@ latencies as (
 
 final as (
     select
-        {{ surrogate_key(['received_hour', 'source_system']) }} as latency_key,
-        cast(received_hour as timestamp with time zone) as received_hour,
+        {{ surrogate_key([epoch_microseconds('received_hour'), 'source_system']) }} as latency_key,
+        cast(received_hour as {{ type_timestamptz() }}) as received_hour,
         source_system,
         count(*) as events,
         cast({{ percentile('latency_seconds', 0.5) }} as double) as p50_latency_seconds,

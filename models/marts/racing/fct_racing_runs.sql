@@ -27,7 +27,7 @@ final as (
         runs.jockey_name,
         runs.trainer_key,
         runs.trainer_name,
-        runs."placing",
+        runs.{{ adapter.quote('placing') }},
         runs.finish_position,
         runs.is_dead_heat,
         runs.draw,

@@ -8,7 +8,7 @@ recent as (
     select
         horse_key,
         race_date,
-        "placing",
+        {{ adapter.quote('placing') }},
         row_number() over (partition by horse_key order by race_date desc, race_no desc) as runs_ago
     from runs
 ),
@@ -19,9 +19,9 @@ final as (
         max(case when runs_ago = 1 then race_date end) as last_run_date,
         count(*) as recent_runs,
         {% for n in range(1, 7) -%}
-            max(case when runs_ago = {{ n }} then "placing" end) as placing_{{ n }}_runs_ago,
+            max(case when runs_ago = {{ n }} then {{ adapter.quote('placing') }} end) as placing_{{ n }}_runs_ago,
         {% endfor -%}
-        {{ dbt.listagg('"placing"', "'/'", 'order by runs_ago') }} as last_six_placings
+        {{ ordered_listagg(adapter.quote('placing'), "'/'", 'runs_ago') }} as last_six_placings
     from recent
     where runs_ago <= 6
     group by horse_key

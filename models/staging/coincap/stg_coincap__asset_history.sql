@@ -5,17 +5,17 @@ source as (
 ),
 
 deduped as (
-    {{ dedupe('source', ['asset_id', 'interval', '"time"'], '_fetched_at desc') }}
+    {{ dedupe('source', ['asset_id', 'interval', adapter.quote('time')], '_fetched_at desc') }}
 ),
 
 renamed as (
     select
         asset_id,
-        "interval" as history_interval,  -- noqa: RF06
-        cast("time" as timestamp with time zone) as price_at,  -- noqa: RF06
+        {{ adapter.quote('interval') }} as history_interval,  -- noqa: RF06
+        cast({{ adapter.quote('time') }} as {{ type_timestamptz() }}) as price_at,  -- noqa: RF06
         cast(price_usd as double) as price_usd,
         cast(circulating_supply as double) as circulating_supply,
-        cast(_fetched_at as timestamp with time zone) as fetched_at
+        cast(_fetched_at as {{ type_timestamptz() }}) as fetched_at
     from deduped
 )
 

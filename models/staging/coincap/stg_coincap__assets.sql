@@ -22,8 +22,8 @@ renamed as (
         cast(change_percent_24hr as double) as change_percent_24h,
         cast(vwap_24hr as double) as vwap_24h,
         explorer as explorer_url,
-        cast(snapshot_at as timestamp with time zone) as snapshot_at,
-        cast(_fetched_at as timestamp with time zone) as fetched_at
+        cast(snapshot_at as {{ type_timestamptz() }}) as snapshot_at,
+        cast(_fetched_at as {{ type_timestamptz() }}) as fetched_at
     from deduped
 )
 

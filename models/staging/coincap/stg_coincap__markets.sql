@@ -21,9 +21,9 @@ renamed as (
         cast(volume_usd_24hr as double) as volume_usd_24h,
         cast(percent_exchange_volume as double) as percent_exchange_volume,
         cast(trades_count_24hr as bigint) as trades_count_24h,
-        cast(updated_at as timestamp with time zone) as updated_at,
-        cast(snapshot_at as timestamp with time zone) as snapshot_at,
-        cast(_fetched_at as timestamp with time zone) as fetched_at
+        cast(updated_at as {{ type_timestamptz() }}) as updated_at,
+        cast(snapshot_at as {{ type_timestamptz() }}) as snapshot_at,
+        cast(_fetched_at as {{ type_timestamptz() }}) as fetched_at
     from deduped
 )
 

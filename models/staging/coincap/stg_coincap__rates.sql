@@ -15,8 +15,8 @@ renamed as (
         currency_symbol,
         type as rate_type,
         cast(rate_usd as double) as rate_usd,
-        cast(snapshot_at as timestamp with time zone) as snapshot_at,
-        cast(_fetched_at as timestamp with time zone) as fetched_at
+        cast(snapshot_at as {{ type_timestamptz() }}) as snapshot_at,
+        cast(_fetched_at as {{ type_timestamptz() }}) as fetched_at
     from deduped
 )
 

@@ -14,7 +14,7 @@ renamed as (
         cast(driver_id as bigint) as ergast_driver_id,
         cast(stop as integer) as stop_number,
         cast(lap as integer) as lap_number,
-        "time" as local_time_of_day,  -- noqa: RF06
+        {{ adapter.quote('time') }} as local_time_of_day,  -- noqa: RF06
         cast(milliseconds as bigint) as duration_ms
     from deduped
 )

@@ -11,12 +11,12 @@ deduped as (
 renamed as (
     select
         cast(race_id as bigint) as ergast_race_id,
-        cast("year" as integer) as season,  -- noqa: RF06
+        cast({{ adapter.quote('year') }} as integer) as season,  -- noqa: RF06
         cast(round as integer) as round_number,
         cast(circuit_id as bigint) as ergast_circuit_id,
         name as race_name,
-        cast("date" as date) as race_date,  -- noqa: RF06
-        "time" as race_time_utc,  -- noqa: RF06
+        cast({{ adapter.quote('date') }} as date) as race_date,  -- noqa: RF06
+        {{ adapter.quote('time') }} as race_time_utc,  -- noqa: RF06
         url as wikipedia_url
     from deduped
 )

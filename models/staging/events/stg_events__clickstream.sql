@@ -13,9 +13,9 @@ renamed as (
     select
         event_id,
         event_type,
-        cast(occurred_at as timestamp with time zone) as occurred_at,
-        cast(received_at as timestamp with time zone) as received_at,
-        cast(_fetched_at as timestamp with time zone) as ingested_at,
+        cast(occurred_at as {{ type_timestamptz() }}) as occurred_at,
+        cast(received_at as {{ type_timestamptz() }}) as received_at,
+        cast(_fetched_at as {{ type_timestamptz() }}) as ingested_at,
         user_id as user_key,
         {{ pii_hash('email') }} as email_hash,
         {{ pii_hash('ip') }} as ip_hash,
@@ -24,7 +24,7 @@ renamed as (
         source as client_platform,
         page,
         cast(revenue_usd as double) as revenue_usd,
-        coalesce("generated", false) as is_generated  -- noqa: RF06
+        coalesce({{ adapter.quote('generated') }}, false) as is_generated  -- noqa: RF06
     from deduped
 )
 

@@ -12,8 +12,8 @@ renamed as (
     select
         id as event_id,
         type as github_event_type,
-        cast(created_at as timestamp with time zone) as occurred_at,
-        cast(_fetched_at as timestamp with time zone) as ingested_at,
+        cast(created_at as {{ type_timestamptz() }}) as occurred_at,
+        cast(_fetched_at as {{ type_timestamptz() }}) as ingested_at,
         {{ pii_hash('actor_login') }} as user_hash,
         repo_name,
         org_login,

@@ -6,9 +6,10 @@ source as (
 
 keyed as (
     select
-        {{ surrogate_key(
-            ['"time"', 'channel', 'page', '"user"', 'comment', 'delta', 'added', 'deleted']
-        ) }} as event_id,
+        {{ surrogate_key([
+            epoch_microseconds(adapter.quote('time')),
+            'channel', 'page', adapter.quote('user'), 'comment', 'delta', 'added', 'deleted',
+        ]) }} as event_id,
         *
     from source
 ),
@@ -20,9 +21,9 @@ deduped as (
 renamed as (
     select
         event_id,
-        cast("time" as timestamp with time zone) as occurred_at,  -- noqa: RF06
-        cast(_fetched_at as timestamp with time zone) as ingested_at,
-        {{ pii_hash('"user"') }} as user_hash,
+        cast({{ adapter.quote('time') }} as {{ type_timestamptz() }}) as occurred_at,  -- noqa: RF06
+        cast(_fetched_at as {{ type_timestamptz() }}) as ingested_at,
+        {{ pii_hash(adapter.quote('user')) }} as user_hash,
         is_anonymous,
         channel as wiki_channel,
         namespace,

@@ -25,7 +25,7 @@ renamed as (
         concat_ws(
             ' ',
             {% for n in range(1, 7) -%}
-                cast(cast(position_sec{{ n }} as integer) as varchar){% if not loop.last %},{% endif %}
+                cast(cast(position_sec{{ n }} as integer) as {{ dbt.type_string() }}){% if not loop.last %},{% endif %}
             {% endfor -%}
         ) as running_positions
     from deduped

@@ -14,7 +14,7 @@ renamed as (
         racecourse,
         cast(race_no as integer) as race_no,
         cast(horse_no as integer) as horse_no,
-        "placing",
+        {{ adapter.quote('placing') }},
         cast(finish_position as integer) as finish_position,
         is_dead_heat,
         horse_name,

@@ -14,8 +14,8 @@ renamed as (
         cast(round as integer) as round_number,
         race_name,
         circuit_id,
-        cast("date" as date) as race_date,  -- noqa: RF06
-        replace("time", 'Z', '') as race_time_utc,  -- noqa: RF06
+        cast({{ adapter.quote('date') }} as date) as race_date,  -- noqa: RF06
+        replace({{ adapter.quote('time') }}, 'Z', '') as race_time_utc,  -- noqa: RF06
         url as wikipedia_url
     from deduped
 )

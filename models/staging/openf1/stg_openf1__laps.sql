@@ -14,7 +14,7 @@ renamed as (
         cast(meeting_key as bigint) as meeting_key,
         cast(driver_number as integer) as driver_number,
         cast(lap_number as integer) as lap_number,
-        cast(date_start as timestamp with time zone) as lap_started_at,
+        cast(date_start as {{ type_timestamptz() }}) as lap_started_at,
         cast(round(lap_duration * 1000) as bigint) as lap_time_ms,
         cast(round(duration_sector_1 * 1000) as bigint) as sector_1_ms,
         cast(round(duration_sector_2 * 1000) as bigint) as sector_2_ms,

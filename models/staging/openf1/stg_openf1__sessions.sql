@@ -14,11 +14,11 @@ renamed as (
         cast(meeting_key as bigint) as meeting_key,
         session_type,
         session_name,
-        cast(date_start as timestamp with time zone) as session_start_at,
-        cast(date_end as timestamp with time zone) as session_end_at,
+        cast(date_start as {{ type_timestamptz() }}) as session_start_at,
+        cast(date_end as {{ type_timestamptz() }}) as session_end_at,
         circuit_short_name,
         country_name,
-        cast("year" as integer) as season  -- noqa: RF06
+        cast({{ adapter.quote('year') }} as integer) as season  -- noqa: RF06
     from deduped
 )
 

@@ -5,13 +5,13 @@ source as (
 ),
 
 deduped as (
-    {{ dedupe('source', ['session_key', '"date"'], '_fetched_at desc') }}
+    {{ dedupe('source', ['session_key', adapter.quote('date')], '_fetched_at desc') }}
 ),
 
 renamed as (
     select
         cast(session_key as bigint) as session_key,
-        cast("date" as timestamp with time zone) as observed_at,  -- noqa: RF06
+        cast({{ adapter.quote('date') }} as {{ type_timestamptz() }}) as observed_at,  -- noqa: RF06
         cast(air_temperature as double) as air_temperature_c,
         cast(track_temperature as double) as track_temperature_c,
         cast(humidity as double) as humidity_pct,

@@ -5,27 +5,27 @@ source as (
 ),
 
 deduped as (
-    {{ dedupe('source', ['ticker', '"interval"', 'ts'], '_fetched_at desc') }}
+    {{ dedupe('source', ['ticker', adapter.quote('interval'), 'ts'], '_fetched_at desc') }}
 ),
 
 renamed as (
     select
         ticker,
-        "interval" as bar_interval,  -- noqa: RF06
-        cast(ts as timestamp with time zone) as ts_utc,
-        cast("open" as double) as open_price,  -- noqa: RF06
+        {{ adapter.quote('interval') }} as bar_interval,  -- noqa: RF06
+        cast(ts as {{ type_timestamptz() }}) as ts_utc,
+        cast({{ adapter.quote('open') }} as double) as open_price,  -- noqa: RF06
         cast(high as double) as high_price,
         cast(low as double) as low_price,
-        cast("close" as double) as close_price,  -- noqa: RF06
+        cast({{ adapter.quote('close') }} as double) as close_price,  -- noqa: RF06
         cast(volume as bigint) as volume,
         cast(adjclose as double) as reported_adj_close,
-        cast(requested_start as timestamp with time zone) as requested_start_utc,
-        cast(requested_end as timestamp with time zone) as requested_end_utc,
+        cast(requested_start as {{ type_timestamptz() }}) as requested_start_utc,
+        cast(requested_end as {{ type_timestamptz() }}) as requested_end_utc,
         coalesce(ts >= requested_start and ts < requested_end, true) as is_in_requested_range,
-        cast(_fetched_at as timestamp with time zone) as fetched_at
+        cast(_fetched_at as {{ type_timestamptz() }}) as fetched_at
     from deduped
     -- Yahoo sends null bars for minutes without a trade; they carry no information.
-    where "close" is not null or "open" is not null  -- noqa: RF06
+    where {{ adapter.quote('close') }} is not null or {{ adapter.quote('open') }} is not null  -- noqa: RF06
 )
 
 select * from renamed

@@ -11,7 +11,7 @@ deduped as (
 renamed as (
     select
         ticker,
-        cast(ex_ts as timestamp with time zone) as ex_ts_utc,
+        cast(ex_ts as {{ type_timestamptz() }}) as ex_ts_utc,
         {{ to_utc_date('ex_ts') }} as ex_date,
         cast(amount as double) as dividend_amount
     from deduped

@@ -19,7 +19,7 @@ renamed as (
         cast(gmtoffset as integer) as gmt_offset_seconds,
         long_name,
         short_name,
-        cast(first_trade_date as timestamp with time zone) as first_trade_at,
+        cast(first_trade_date as {{ type_timestamptz() }}) as first_trade_at,
         data_granularity
     from deduped
 )

@@ -11,7 +11,7 @@ deduped as (
 renamed as (
     select
         ticker,
-        cast(ex_ts as timestamp with time zone) as ex_ts_utc,
+        cast(ex_ts as {{ type_timestamptz() }}) as ex_ts_utc,
         {{ to_utc_date('ex_ts') }} as ex_date,
         cast(numerator as double) as split_numerator,
         cast(denominator as double) as split_denominator,
