@@ -4,7 +4,8 @@ Layout: `<lake>/<raw schema>/<table>/_fetched_on=<YYYY-MM-DD>/*.parquet` (hive-s
 the row's `_fetched_at`, the landing file's fetch time), one folder per table, so any engine that reads Parquet (Spark
 here; Trino, Athena, BigQuery external tables elsewhere) can mount it. Tables without a fetch time (the landing-file
 bookkeeping and the run log) are written unpartitioned. The lake is a full copy of the raw layer at the time of the
-export: each table is written to a scratch folder beside it and swapped in, so a reader never sees half a table.
+export: locally each table is written to a scratch folder beside it and swapped in, so a reader never sees half a
+table; in a bucket, the table's old objects are deleted and the new ones written (readers should not run meanwhile).
 
 The lake is local (`data/lake` by default, or GRANDSTAND_LAKE) or an S3-compatible bucket (`s3://bucket/prefix`, with
 the AWS_* variables; AWS_ENDPOINT_URL for MinIO or another S3-compatible store).
@@ -52,9 +53,20 @@ def _is_remote(location: str) -> bool:
     return "://" in location
 
 
+def _httpfs_extension() -> str:
+    """The httpfs build shipped by the duckdb-extension-httpfs wheel: nothing is downloaded."""
+    import duckdb_extension_httpfs
+
+    folder = Path(duckdb_extension_httpfs.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    found = sorted(folder.glob("httpfs.duckdb_extension"))
+    if not found:
+        raise FileNotFoundError(f"no httpfs extension for DuckDB {duckdb.__version__} under {folder}")
+    return str(found[0])
+
+
 def _configure_remote(con: duckdb.DuckDBPyConnection) -> None:
     """S3 credentials from the usual AWS_* variables (httpfs comes from the duckdb-extension-httpfs wheel)."""
-    con.execute("load httpfs")
+    con.execute(f"load '{_httpfs_extension()}'")
     options = {
         "KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID"),
         "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY"),
@@ -68,6 +80,15 @@ def _configure_remote(con: duckdb.DuckDBPyConnection) -> None:
         options["URL_STYLE"] = "path"
     settings = ", ".join(f"{key} '{value}'" for key, value in options.items() if value)
     con.execute(f"create or replace secret grandstand_lake (type s3, {settings})")
+
+
+def _remove_remote(prefix: str) -> None:
+    """An object store has no folder to swap: the table's previous copy is deleted first (s3fs, from dlt's extra)."""
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(prefix)
+    if fs.exists(path):
+        fs.rm(path, recursive=True)
 
 
 def raw_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, bool]]:
@@ -109,6 +130,8 @@ def export_raw(settings: Settings, location: str | None = None) -> list[Exported
         for schema, table, partitioned in raw_tables(con):
             final = f"{location}/{schema}/{table}"
             scratch = final if remote else f"{location}/{schema}/.{table}.writing"
+            if remote:
+                _remove_remote(final)
             if not remote:
                 shutil.rmtree(scratch, ignore_errors=True)
                 Path(scratch).parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,9 @@ latencies as (
     select
         {{ dbt.date_trunc('hour', 'received_at') }} as received_hour,
         source_system,
-        {{ dbt.datediff('occurred_at', 'received_at', 'millisecond') }} / 1000.0 as latency_seconds  -- noqa: LT05
+        -- microseconds since the epoch on both sides: exact on every engine (Spark's datediff has no milliseconds)
+        ({{ epoch_microseconds('received_at') }} - {{ epoch_microseconds('occurred_at') }}) / 1000000.0
+        as latency_seconds
     from events
 ),
 

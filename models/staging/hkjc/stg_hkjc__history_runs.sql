@@ -18,7 +18,7 @@ renamed as (
         cast(finish_position as integer) as finish_position,
         cast(lbw_lengths as double) as lbw_lengths,
         cast(actual_weight_lb as integer) as actual_weight_lb,
-        cast(declared_weight_lb as integer) as declared_weight_lb,
+        cast(round(declared_weight_lb) as integer) as declared_weight_lb,  -- round, not truncate, on every engine
         cast(draw as integer) as draw,
         cast(finish_time_seconds as double) as finish_time_seconds,
         cast(win_odds as double) as win_odds,
