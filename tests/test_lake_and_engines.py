@@ -122,7 +122,8 @@ def test_checksum_compares_content_not_engine_types() -> None:
     con.execute(
         "create table b as select * from (values "
         "(2::bigint, 2.0::double, timestamp '2024-01-03 00:00:00', null), "
-        "(1::bigint, 0.1::double + (0.2::double + 0.3::double), timestamp '2024-01-02 03:04:05', 'x')) as t(id, amount, happened_at, label)"
+        "(1::bigint, 0.1::double + (0.2::double + 0.3::double), timestamp '2024-01-02 03:04:05', 'x')) "
+        "as t(id, amount, happened_at, label)"
     )
     rows_a, columns_a, sum_a = _checksums(con, "a")
     rows_b, columns_b, sum_b = _checksums(con, "b")

@@ -6,7 +6,9 @@ markets as (
 
 final as (
     select
-        {{ surrogate_key(['exchange_id', 'base_asset_id', 'quote_asset_id', epoch_microseconds('snapshot_at')]) }} as market_key,
+        {{ surrogate_key([
+            'exchange_id', 'base_asset_id', 'quote_asset_id', epoch_microseconds('snapshot_at'),
+        ]) }} as market_key,
         exchange_id,
         base_asset_id,
         base_symbol,

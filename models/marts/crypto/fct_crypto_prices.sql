@@ -6,7 +6,9 @@ prices as (
 
 final as (
     select
-        {{ surrogate_key(['asset_id', 'price_source', 'price_interval', epoch_microseconds('price_at')]) }} as price_key,
+        {{ surrogate_key([
+            'asset_id', 'price_source', 'price_interval', epoch_microseconds('price_at'),
+        ]) }} as price_key,
         asset_id,
         price_source,
         price_interval,

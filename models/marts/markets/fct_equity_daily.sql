@@ -80,7 +80,7 @@ previous_sessions as (
         max(earlier.session_date) as previous_session_date
     from dividends
     inner join combined as earlier
-        on dividends.ticker = earlier.ticker and earlier.session_date < dividends.ex_date
+        on dividends.ticker = earlier.ticker and dividends.ex_date > earlier.session_date
     group by dividends.ticker, dividends.ex_date, dividends.dividend_amount
 ),
 

@@ -10,8 +10,9 @@ latencies as (
         {{ dbt.date_trunc('hour', 'received_at') }} as received_hour,
         source_system,
         -- microseconds since the epoch on both sides: exact on every engine (Spark's datediff has no milliseconds)
-        ({{ epoch_microseconds('received_at') }} - {{ epoch_microseconds('occurred_at') }}) / 1000000.0
-        as latency_seconds
+        (
+            {{ epoch_microseconds('received_at') }} - {{ epoch_microseconds('occurred_at') }}
+        ) / 1000000.0 as latency_seconds
     from events
 ),
 

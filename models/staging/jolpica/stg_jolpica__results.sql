@@ -18,7 +18,9 @@ renamed as (
         number as car_number,
         cast(grid as integer) as grid,
         -- Jolpica's `position` is the classification order for every car; positionText says whether it finished
-        case when {{ regex_matches('position_text', "'^[0-9]+$'") }} then cast(position as integer) end as finish_position,
+        case
+            when {{ regex_matches('position_text', "'^[0-9]+$'") }} then cast(position as integer)
+        end as finish_position,
         position_text,
         cast(position as integer) as position_order,
         cast(points as double) as points,
