@@ -34,6 +34,9 @@ BATCH_ROWS = 100_000  # rows per table handed to dlt at once
 # DuckDB keeps written pages cached up to its memory limit (80% of RAM by default), so a load's resident memory
 # would grow with the data; a bounded limit keeps it flat (pages spill to disk, not to memory).
 LOAD_MEMORY_LIMIT = os.environ.get("GRANDSTAND_LOAD_MEMORY_LIMIT", "2GB")
+# Sources whose tables are all appended (events) never merge, so DuckDB needs little working memory: a tighter
+# limit keeps the load's resident memory flat as the data grows (a merge at this limit runs out of memory).
+APPEND_MEMORY_LIMIT = os.environ.get("GRANDSTAND_APPEND_MEMORY_LIMIT", "256MB")
 PARSE_WORKERS = max(2, min(4, os.cpu_count() or 2))
 PARSE_AHEAD = 2 * PARSE_WORKERS
 Progress = Callable[[int, int, str], None]
@@ -223,7 +226,12 @@ def _file_items(
     yield from batches.add(FILES_TABLE, _file_row(entry, "loaded", None, n_rows, run_id))
 
 
-def pipeline_for(settings: Settings, source: str) -> dlt.Pipeline:
+def memory_limit_for(spec: SourceSpec) -> str:
+    appends_only = all(table.write_disposition == "append" for table in spec.tables.values())
+    return APPEND_MEMORY_LIMIT if appends_only else LOAD_MEMORY_LIMIT
+
+
+def pipeline_for(settings: Settings, source: str, memory_limit: str = LOAD_MEMORY_LIMIT) -> dlt.Pipeline:
     disable_telemetry()
     settings.dlt_dir.mkdir(parents=True, exist_ok=True)
     return dlt.pipeline(
@@ -231,7 +239,7 @@ def pipeline_for(settings: Settings, source: str) -> dlt.Pipeline:
         destination=dlt.destinations.duckdb(
             DuckDbCredentials(
                 str(settings.warehouse),
-                global_config={"memory_limit": LOAD_MEMORY_LIMIT, "preserve_insertion_order": False},
+                global_config={"memory_limit": memory_limit, "preserve_insertion_order": False},
             )
         ),
         dataset_name=raw_dataset(source),
@@ -249,7 +257,7 @@ def load_source(
 ) -> LoadResult:
     landing = LandingZone(settings.landing)
     entries = landing.manifest(spec.name)
-    pipeline = pipeline_for(settings, spec.name)
+    pipeline = pipeline_for(settings, spec.name, memory_limit_for(spec))
     if pipeline.has_pending_data:  # a load interrupted earlier: finish it before deciding what is new
         pipeline.normalize()
         pipeline.load()
