@@ -132,7 +132,7 @@ def export_raw(settings: Settings, location: str | None = None) -> list[Exported
             scratch = final if remote else f"{location}/{schema}/.{table}.writing"
             if remote:
                 _remove_remote(final)
-            if not remote:
+            else:
                 shutil.rmtree(scratch, ignore_errors=True)
                 Path(scratch).parent.mkdir(parents=True, exist_ok=True)
             options = "format parquet, compression zstd"
