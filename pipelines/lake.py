@@ -35,7 +35,6 @@ class ExportedTable:
     table: str
     rows: int
     partitioned: bool
-    location: str
 
 
 def lake_location(settings: Settings) -> str:
@@ -150,7 +149,7 @@ def export_raw(settings: Settings, location: str | None = None) -> list[Exported
             if not remote:
                 shutil.rmtree(final, ignore_errors=True)
                 Path(scratch).rename(final)
-            exported.append(ExportedTable(schema, table, int(rows), partitioned, final))
+            exported.append(ExportedTable(schema, table, int(rows), partitioned))
     finally:
         con.close()
     return exported

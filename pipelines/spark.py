@@ -11,7 +11,6 @@ from pathlib import Path
 
 from pipelines.config import Settings
 
-SPARK_TARGET = "spark"
 # Spark's JVM logs every WARN to the console; the run summary is what matters, errors still show
 _LOG4J = """\
 rootLogger.level = error
