@@ -197,6 +197,24 @@ def _parsed_items(
     yield from batches.flush_all()
 
 
+class RawSchemaError(ValueError):
+    """A file's rows break the raw table's schema: the loader quarantines that file alone."""
+
+
+def key_violations(spec: SourceSpec, name: str, table: pa.Table) -> list[str]:
+    """Why `table` cannot land in raw table `name`: dlt declares primary-key columns non-nullable and would fail the
+    whole load package (every file in it) on one null, so a file is checked on its own before it joins a batch."""
+    errors = []
+    for column in spec.tables[name].primary_key:
+        if column not in table.column_names:
+            errors.append(f"table {name!r}: key column {column!r} is missing")
+        elif table[column].null_count:
+            errors.append(
+                f"table {name!r}: column {column!r} is declared non-nullable but has {table[column].null_count} null(s)"
+            )
+    return errors
+
+
 def _file_items(
     spec: SourceSpec,
     entry: LandedFile,
@@ -207,8 +225,12 @@ def _file_items(
     known: KnownTypes,
 ) -> Iterator[Any]:
     try:
-        tables = future.result()
-    except Exception as exc:  # any parse failure quarantines this file only
+        tables = {name: table for name, table in future.result().items() if table.num_rows}
+        schema_errors = [error for name, table in tables.items() for error in key_violations(spec, name, table)]
+        if schema_errors:
+            raise RawSchemaError("; ".join(schema_errors))
+        conformed = {name: conform(name, _with_lineage(table, entry), known) for name, table in tables.items()}
+    except Exception as exc:  # any parse failure, or rows the raw schema refuses, quarantine this file only
         message = f"{entry.path}: {exc.__class__.__name__}: {exc}"
         log.warning("quarantined %s", message)
         result.files_quarantined += 1
@@ -217,11 +239,9 @@ def _file_items(
         return
     checkpoint("parse", spec.name)
     n_rows = 0
-    for name, table in tables.items():
-        if table.num_rows == 0:
-            continue
+    for name, table in conformed.items():
         n_rows += table.num_rows
-        yield from batches.add(name, conform(name, _with_lineage(table, entry), known))
+        yield from batches.add(name, table)
     result.files_loaded += 1
     yield from batches.add(FILES_TABLE, _file_row(entry, "loaded", None, n_rows, run_id))
 

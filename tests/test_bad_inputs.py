@@ -56,3 +56,16 @@ def test_bad_input(settings, capsys, source: str, name: str) -> None:
                        f"where table_schema = '{schema}' and table_name = '{table_name}'")]  # fmt: skip
             assert expected["new_column"] in columns
     assert _query(settings, intact) == before
+
+
+def test_file_breaking_the_raw_schema_is_quarantined_alone_in_the_same_load(settings, capsys) -> None:
+    """A null in a key column would fail dlt's whole load package; filed beside a good file in one `load`, only the
+    bad file is set aside, named with its column, and the good file's rows land."""
+    good = PROJECT / "data/sample/coincap/asset_bitcoin_2025-08-11.json"
+    bad = ROOT / "coincap" / "assets_null_id.json"
+    assert main(["load", "coincap", "--from", str(good), str(bad)]) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "assets_null_id.json" in err and "'id'" in err
+    files = dict(_query(settings, "select regexp_extract(path, '__(.*)$', 1), status from raw_coincap._landing_files"))
+    assert files == {"asset_bitcoin_2025-08-11.json": "loaded", "assets_null_id.json": "quarantined"}
+    assert _query(settings, "select id from raw_coincap.assets") == [("bitcoin",)]
