@@ -19,6 +19,7 @@ from pipelines import __version__
 from pipelines.audit import RunRecord, record_run
 from pipelines.config import MODES, Settings, disable_telemetry, load_settings
 from pipelines.extract import extract, file_paths
+from pipelines.http import FetchError
 from pipelines.load import LoadResult, load_source
 from pipelines.lock import WarehouseBusy, writer_lock
 from pipelines.reader import save_last_good_copy
@@ -385,12 +386,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     disable_telemetry()
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    # urllib3 logs every retry; the one line that matters is the FetchError naming the URL once retries are spent
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
     try:
         settings = load_settings(getattr(args, "mode", None))
         return int(args.func(args, settings))
     except WarehouseBusy as exc:
         console.print(str(exc), style="red", soft_wrap=True, markup=False)
         return 75
+    except FetchError as exc:  # the service could not be reached, after retries: one line naming the URL
+        console.print(f"error: {exc}", style="red", soft_wrap=True, markup=False)
+        return 1
     except (UnknownFormat, FileNotFoundError, KeyError, ValueError) as exc:
         console.print(f"error: {exc}", style="red", soft_wrap=True, markup=False)
         return 2

@@ -87,6 +87,18 @@ def build_session(policy: HttpPolicy) -> requests.Session:
     return session
 
 
+def connection_cause(exc: BaseException) -> str:
+    """The root of a connection failure in a few words (urllib3 nests it several exceptions deep)."""
+    text = str(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text or "nodename nor servname" in text:
+        return "connection failed: the host name does not resolve (no network, or a wrong host)"
+    if "Connection refused" in text:
+        return "connection failed: connection refused"
+    if "Connection reset" in text or "RemoteDisconnected" in text:
+        return "connection failed: the server closed the connection"
+    return f"connection failed: {text.splitlines()[0][:200] if text else exc.__class__.__name__}"
+
+
 class HttpClient:
     def __init__(self, policy: HttpPolicy | None = None) -> None:
         self.policy = policy or HttpPolicy()
@@ -102,7 +114,7 @@ class HttpClient:
         except requests.exceptions.Timeout as exc:
             raise FetchError(url, f"timed out after {self.policy.timeout_s:g}s") from exc
         except requests.exceptions.ConnectionError as exc:
-            raise FetchError(url, f"connection failed: {exc}") from exc
+            raise FetchError(url, connection_cause(exc)) from exc
         if response.status_code >= 400:
             raise FetchError(
                 response.url or url,
@@ -143,9 +155,11 @@ def paginate_bodies(
     except requests.exceptions.RetryError as exc:
         raise FetchError(url, f"gave up after {client.policy.retries} retries") from exc
     except requests.exceptions.HTTPError as exc:
-        status = exc.response.status_code if exc.response is not None else None
-        raise FetchError(exc.response.url if exc.response is not None else url, str(exc), status) from exc
+        if exc.response is None:
+            raise FetchError(url, str(exc)) from exc
+        reason = f"HTTP {exc.response.status_code} {exc.response.reason}"
+        raise FetchError(exc.response.url or url, reason, exc.response.status_code) from exc
     except requests.exceptions.Timeout as exc:
         raise FetchError(url, f"timed out after {client.policy.timeout_s:g}s") from exc
     except requests.exceptions.ConnectionError as exc:
-        raise FetchError(url, f"connection failed: {exc}") from exc
+        raise FetchError(url, connection_cause(exc)) from exc

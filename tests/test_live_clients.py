@@ -94,3 +94,22 @@ def test_event_drop_must_be_configured(settings, monkeypatch) -> None:
     monkeypatch.setattr(events_settings, "DROP_URL", "")
     with pytest.raises(ValueError, match="GRANDSTAND_EVENTS_DROP"):
         list(extract(EVENTS, settings, "live").filed)
+
+
+@pytest.mark.parametrize("source", ["coincap", "hkjc"])
+def test_extract_that_cannot_fetch_prints_one_line_naming_the_url_and_exits_1(
+    settings, local_server, monkeypatch, capsys, source: str
+) -> None:
+    """The local server knows no route, so every request is a 404 (not retried): `extract` must end with one line
+    naming the URL and the cause, exit 1, and no traceback."""
+    from pipelines.cli import main
+    from pipelines.sources.coincap import settings as coincap_settings
+
+    monkeypatch.setattr(coincap_settings, "API_BASE", f"{local_server.base_url}/v3")
+    monkeypatch.setattr(hkjc_settings, "BASE_URL", local_server.base_url)
+    code = main(["extract", source, "--mode", "live", "--start", "2026-03-01", "--end", "2026-03-01"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and local_server.base_url in lines[0] and "HTTP 404" in lines[0], err

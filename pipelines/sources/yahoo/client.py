@@ -13,6 +13,8 @@ from pipelines.landing import LandedFile, RawFile
 from pipelines.sources.yahoo import settings
 from pipelines.spec import FetchContext
 
+UNREACHABLE_LIMIT = 3
+
 
 def cursor(landed: list[LandedFile], ticker: str, interval: str) -> datetime | None:
     ends = [
@@ -55,6 +57,7 @@ def fetch(ctx: FetchContext) -> Iterator[RawFile]:
     end = datetime.combine(ctx.end + timedelta(days=1), time.min, UTC) if ctx.end else now
     start = datetime.combine(ctx.start, time.min, UTC) if ctx.start else None
     failures: list[str] = []
+    unreachable = 0  # consecutive failures with no HTTP answer at all (no network, DNS, timeouts)
     done = landed_windows(ctx.landed)  # a backfill run twice asks for nothing the second time
     for ticker in settings.universe():
         for interval in settings.INTERVALS:
@@ -72,7 +75,11 @@ def fetch(ctx: FetchContext) -> Iterator[RawFile]:
                     response = ctx.client.get(f"{settings.API_BASE}/{ticker}", params=params)
                 except FetchError as exc:  # one ticker's failure does not stop the universe
                     failures.append(str(exc))
+                    unreachable = unreachable + 1 if exc.status is None else 0
+                    if unreachable >= UNREACHABLE_LIMIT:  # but an unreachable service does: say so once
+                        raise FetchError(exc.url, f"{len(failures)} request(s) failed; last: {exc}") from exc
                     continue
+                unreachable = 0
                 yield RawFile(
                     endpoint="chart",
                     name=f"chart_{ticker}_{interval}_{params['period1']}_{params['period2']}.json",
