@@ -1,4 +1,5 @@
-{#- Rides, wins, places and their rates per `key` (jockey or trainer): one definition for both marts. -#}
+{#- Rides, wins, places and their rates per `key` (jockey or trainer): one definition for both marts. Only starts
+    count (`is_starter`: not withdrawn runners, not TNP, not a race that was abandoned or void). -#}
 {% macro strike_rates(runs_relation, key, name_column) -%}
     select
         {{ key }},
@@ -11,6 +12,6 @@
         min(race_date) as first_ride_date,
         max(race_date) as last_ride_date
     from {{ runs_relation }}
-    where {{ key }} is not null
+    where {{ key }} is not null and is_starter
     group by {{ key }}
 {%- endmacro %}

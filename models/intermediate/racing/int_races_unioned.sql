@@ -24,7 +24,7 @@ from_pages as (
         race_name,
         prize_hkd,
         race_time_seconds,
-        is_abandoned,
+        race_status,
         'hkjc_results_page' as data_source
     from page_races
 ),
@@ -44,7 +44,7 @@ from_history as (
         cast(null as {{ dbt.type_string() }}) as race_name,
         history_races.prize_hkd,
         cast(null as double) as race_time_seconds,
-        false as is_abandoned,
+        'run' as race_status,
         'kaggle_hkracing' as data_source
     from history_races
     left join from_pages

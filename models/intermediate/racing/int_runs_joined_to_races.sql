@@ -1,4 +1,5 @@
--- One row per runner per race from either source, in one shape, joined to its race.
+-- One row per runner per race from either source, in one shape, joined to its race. Withdrawn runners stay rows
+-- (keyed by horse, as they may have no saddle-cloth number); is_starter says which runners count in statistics.
 with
 
 page_runners as (
@@ -41,6 +42,8 @@ from_pages as (
         running_positions,
         finish_time_seconds,
         win_odds,
+        is_starter as has_started,
+        is_withdrawn,
         'hkjc_results_page' as run_source
     from page_runners
 ),
@@ -69,6 +72,8 @@ from_history as (
         history_runs.running_positions,
         history_runs.finish_time_seconds,
         history_runs.win_odds,
+        true as has_started,  -- the history lists only runners with a finishing position
+        false as is_withdrawn,
         'kaggle_hkracing' as run_source
     from history_runs
     inner join history_races on history_runs.history_race_id = history_races.history_race_id
@@ -83,15 +88,18 @@ unioned as (
 joined as (
     select
         {{ surrogate_key(
-            ['unioned.race_date', 'unioned.racecourse', 'unioned.race_no', 'unioned.horse_no']
+            ['unioned.race_date', 'unioned.racecourse', 'unioned.race_no', 'unioned.horse_key']
         ) }} as run_key,
         races.race_key,
         races.data_source,
+        races.race_status,
         races.surface,
         races.course_config,
         races.distance_m,
         races.race_class,
         races.going,
+        -- what runner counts and statistics count: a runner that started, in a race that was run
+        coalesce(unioned.has_started and races.race_status = 'run', false) as is_starter,
         unioned.*
     from unioned
     inner join races

@@ -11,10 +11,10 @@ latest as (
 careers as (
     select
         horse_key,
-        count(*) as career_runs,
-        count(case when finish_position = 1 then 1 end) as career_wins,
-        min(race_date) as first_run_date,
-        max(race_date) as last_run_date
+        count(case when is_starter then 1 end) as career_runs,
+        count(case when is_starter and finish_position = 1 then 1 end) as career_wins,
+        min(case when is_starter then race_date end) as first_run_date,
+        max(case when is_starter then race_date end) as last_run_date
     from runs
     group by horse_key
 ),

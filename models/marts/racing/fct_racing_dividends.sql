@@ -15,7 +15,8 @@ final as (
         pool_published,
         line_no,
         winning_combination,
-        dividend_hkd
+        dividend_hkd,
+        is_refund
     from dividends
 )
 

@@ -4,12 +4,13 @@ runs as (
     select * from {{ ref('int_runs_joined_to_races') }}
 ),
 
+-- the favourite among the starters (a runner that took no part can carry odds)
 favourites as (
     select
         run_key,
         rank() over (partition by race_key order by win_odds) as odds_rank
     from runs
-    where win_odds is not null
+    where win_odds is not null and is_starter
 ),
 
 final as (
@@ -30,6 +31,8 @@ final as (
         runs.{{ adapter.quote('placing') }},
         runs.finish_position,
         runs.is_dead_heat,
+        runs.is_starter,
+        runs.is_withdrawn,
         runs.draw,
         runs.actual_weight_lb,
         runs.declared_weight_lb,

@@ -16,10 +16,11 @@ starters as (
         races.distance_m,
         runs.draw,
         runs.finish_position,
-        races.finishers
+        races.starters
     from runs
     inner join races on runs.race_key = races.race_key
-    where runs.draw is not null and runs.finish_position is not null and races.finishers > 0
+    -- starters only (withdrawn and TNP runners are not starts; abandoned and void races have none)
+    where runs.is_starter and runs.draw is not null
 ),
 
 final as (
@@ -33,9 +34,9 @@ final as (
         count(*) as starts,  -- noqa: RF04
         count(case when finish_position = 1 then 1 end) as wins,
         cast(count(case when finish_position = 1 then 1 end) as double) / count(*) as win_rate,
-        avg(1.0 / finishers) as expected_win_rate,
+        avg(1.0 / starters) as expected_win_rate,
         (cast(count(case when finish_position = 1 then 1 end) as double) / count(*))
-        / avg(1.0 / finishers) as draw_bias_index,
+        / avg(1.0 / starters) as draw_bias_index,
         avg(cast(finish_position as double)) as mean_finish_position
     from starters
     group by racecourse, surface, course_config, distance_m, draw

@@ -13,7 +13,7 @@ favourites as (
         finish_position,
         implied_win_probability
     from runs
-    where is_favourite
+    where is_favourite and is_starter
 ),
 
 final as (

@@ -11,6 +11,7 @@ recent as (
         {{ adapter.quote('placing') }},
         row_number() over (partition by horse_key order by race_date desc, race_no desc) as runs_ago
     from runs
+    where is_starter  -- a form line lists runs, not withdrawals
 ),
 
 final as (

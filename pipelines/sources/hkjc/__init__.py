@@ -19,8 +19,9 @@ SPEC = SourceSpec(
     description="Hong Kong Jockey Club race results pages, and the Kaggle hkracing history (1997-2005).",
     tables={
         "races": TableSpec("races", "merge", ("race_date", "racecourse", "race_no"), time_column="race_date"),
+        # keyed by race and horse: a withdrawn runner (WV, WX …) is listed with no saddle-cloth number
         "runners": TableSpec(
-            "runners", "merge", ("race_date", "racecourse", "race_no", "horse_no"), time_column="race_date"
+            "runners", "merge", ("race_date", "racecourse", "race_no", "horse_code"), time_column="race_date"
         ),
         "dividends": TableSpec("dividends", "merge", ("race_date", "racecourse", "race_no", "pool", "line_no")),
         "history_races": TableSpec("history_races", "merge", ("race_id",), time_column="race_date"),

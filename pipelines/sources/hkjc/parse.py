@@ -2,7 +2,15 @@
 
 The page parser reads by structure (the `race_tab`, `performance` and `dividend_tab` blocks, cell positions, link
 ids), not by the words on the page, so English and Chinese pages give the same rows. Words that carry meaning
-(going, surface, pools, lengths) are mapped from either language to one English code.
+(going, surface, pools, lengths, the dead-heat mark) are mapped from either language to one English code.
+
+A race that was not run (abandoned, or declared void) has no `race_tab` or runner table: its page shows the
+meeting's race tabs (the current race's tab is the one image without a link, `racecard_rt_<n>_o`), a notice, and
+the dividends as refunds. Such a page gives a race row whose `race_notice` is the notice as published (staging maps
+its words to a race status from a seed), its refund dividend lines, and no runners.
+
+Withdrawn runners (placings WV, WV-A, WX, WX-A) stay rows with their placing as published; the page prints no
+saddle-cloth number for some of them, so `horse_no` may be null and runners are keyed by race and horse code.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ RACES = pa.schema(
         ("race_name", pa.string()),
         ("prize_hkd", pa.int64()),
         ("race_time_seconds", pa.float64()),
-        ("is_abandoned", pa.bool_()),
+        ("race_notice", pa.string()),
         ("page_language", pa.string()),
     ]
 )
@@ -76,6 +84,7 @@ DIVIDENDS = pa.schema(
         ("line_no", pa.int32()),
         ("winning_combination", pa.string()),
         ("dividend_hkd", pa.float64()),
+        ("dividend_published", pa.string()),
     ]
 )
 
@@ -124,6 +133,7 @@ MARGINS = {  # lengths behind for the named short margins, in either language
     "N": 0.3,
     "-": 0.0,
 }
+DEAD_HEAT_MARKS = ("DH", "平頭馬")  # after the shared position: '2 DH' (English), '2 平頭馬' (Chinese)
 SPECIAL_PLACINGS = ("WV", "WV-A", "WX", "WX-A", "PU", "UR", "DNF", "DISQ", "FE", "TNP", "DO", "DH", "VOID")
 PERFORMANCE_COLUMNS = 12
 PLACING_HEADERS = ("名次", "Pla.", "Place", "Plc.")
@@ -194,11 +204,14 @@ def lengths(lbw: str) -> float | None:
 
 
 def placing_position(placing: str) -> tuple[int | None, bool]:
-    """'1' → 1; '2 DH' → 2 (dead heat); 'WV', 'PU', 'DISQ' … → None."""
-    match = re.match(r"^(\d+)\s*(DH)?$", placing.strip(), flags=re.I)
-    if match:
-        return int(match[1]), bool(match[2])
-    return None, False
+    """'1' → 1; '2 DH' or '2 平頭馬' → 2 (dead heat); 'WV', 'PU', 'DISQ' … → None."""
+    match = re.fullmatch(r"(\d+)\s*(\S.*)?", placing.strip())
+    if match is None:
+        return None, False
+    mark = (match[2] or "").strip().upper()
+    if mark and mark not in DEAD_HEAT_MARKS:
+        return None, False
+    return int(match[1]), bool(mark)
 
 
 def _link_id(cell: LexborNode, key: str) -> str | None:
@@ -242,10 +255,7 @@ def _race_class(text: str) -> str:
     return text.split(" - ")[0].strip()
 
 
-def _race(tree: LexborHTMLParser, race_date: date, course: str, language: str) -> dict[str, Any]:
-    table = tree.css_first("div.race_tab table")
-    if table is None:
-        raise ParseError("not a results page: no race_tab block (an error, login or 'no information' page?)")
+def _race(table: LexborNode, race_date: date, course: str, language: str) -> dict[str, Any]:
     rows = [[_text(c) for c in r.css("td")] for r in table.css("tr")]
     if len(rows) < 5:
         raise ParseError(f"race_tab has {len(rows)} rows, expected at least 5 (changed or truncated page)")
@@ -275,7 +285,46 @@ def _race(tree: LexborHTMLParser, race_date: date, course: str, language: str) -
         "race_name": rows[3][0] or None,
         "prize_hkd": _int(rows[4][0]),
         "race_time_seconds": times[-1] if times else None,
-        "is_abandoned": False,
+        "race_notice": None,
+        "page_language": language,
+    }
+
+
+def _current_race_no(tree: LexborHTMLParser) -> int | None:
+    """The race the page is about: its tab in the meeting's race tabs is the one image without a link (`_o`)."""
+    for image in tree.css("table.js_racecard img, div.top_races img"):
+        match = re.search(r"racecard_rt_(\d{1,2})_o\.", image.attributes.get("src") or "")
+        if match:
+            return int(match[1])
+    return None
+
+
+def _notice(tree: LexborHTMLParser) -> str | None:
+    """The text published between the meeting header and the dividends (where the page says why there is no race)."""
+    header = tree.css_first("div.raceMeeting_select")
+    parts: list[str] = []
+    node = header.next if header is not None else None
+    while node is not None:
+        classes = (node.attributes.get("class") or "").split() if node.is_element_node else []
+        if "dividend_tab" in classes:
+            break
+        if node.is_element_node and node.tag not in ("script", "style") and "race_tab" not in classes:
+            parts.append(_text(node))
+        node = node.next
+    return " ".join(p for p in parts if p) or None
+
+
+def _race_not_run(tree: LexborHTMLParser, race_date: date, course: str, language: str) -> dict[str, Any]:
+    """The race row of a page for a race that was not run: its number from the race tabs, its notice as published."""
+    race_no, notice = _current_race_no(tree), _notice(tree)
+    if race_no is None or notice is None or tree.css_first("div.performance table") is not None:
+        raise ParseError("not a results page: no race_tab block (an error, login or 'no information' page?)")
+    return {
+        **{name: None for name in RACES.names},
+        "race_date": race_date,
+        "racecourse": course,
+        "race_no": race_no,
+        "race_notice": notice,
         "page_language": language,
     }
 
@@ -347,26 +396,40 @@ def _dividends(tree: LexborHTMLParser, key: dict[str, Any]) -> list[dict[str, An
                 "line_no": line,
                 "winning_combination": combination,
                 "dividend_hkd": _float(dividend),
+                "dividend_published": dividend,  # a number, or a word such as REFUND for a race that was not run
             }
         )
     return out
+
+
+def _language(tree: LexborHTMLParser) -> str:
+    """zh when the page's visible text has Chinese words (style and script, which hold font names, are left out)."""
+    body = tree.body.clone() if tree.body is not None else None
+    if body is None:
+        return "en"
+    body.strip_tags(["script", "style"])
+    return "zh" if re.search(r"[\u4e00-\u9fff]{4}", body.text()) else "en"
 
 
 def parse_results_page(data: bytes) -> dict[str, pa.Table]:
     if len(data) < 2000 or b"</html>" not in data[-4096:].lower():
         raise ParseError(f"truncated page ({len(data)} bytes, no closing </html>)")
     tree = LexborHTMLParser(data)
-    text = tree.body.text() if tree.body is not None else ""
-    language = "zh" if re.search(r"[\u4e00-\u9fff]{4}", text) else "en"
+    language = _language(tree)
     race_date, course = _meeting(tree)
-    race = _race(tree, race_date, course, language)
-    key = {"race_date": race_date, "racecourse": course, "race_no": race["race_no"]}
-    runners = _runners(tree, key)
-    if not runners:
-        if re.search(r"abandon|取消", text, flags=re.I):
-            race["is_abandoned"] = True
-        else:
-            raise ParseError("results page without a runner table and not marked abandoned")
+    race_tab = tree.css_first("div.race_tab table")
+    if race_tab is None:  # a race that was not run: no race details, no runners, the dividends as refunds
+        race = _race_not_run(tree, race_date, course, language)
+        key = {"race_date": race_date, "racecourse": course, "race_no": race["race_no"]}
+        runners: list[dict[str, Any]] = []
+    else:
+        race = _race(race_tab, race_date, course, language)
+        key = {"race_date": race_date, "racecourse": course, "race_no": race["race_no"]}
+        runners = _runners(tree, key)
+        if not runners:  # race details but no runner table: only a race that was not run, with its notice
+            race["race_notice"] = _notice(tree)
+            if race["race_notice"] is None:
+                raise ParseError("results page without a runner table and without a notice (changed or truncated page)")
     return {
         "races": arrow_table([race], RACES),
         "runners": arrow_table(runners, RUNNERS),
@@ -463,9 +526,14 @@ def classify(filename: str, data: bytes) -> tuple[str, dict[str, Any]]:
 
 
 def is_results_page(data: bytes) -> bool:
-    """True when the page holds a race's results (the live scraper reports anything else clearly)."""
+    """True when the page holds a race's results, or says why a race was not run (its tab, its refund dividends).
+
+    The live scraper reports anything else clearly.
+    """
     tree = LexborHTMLParser(data)
-    return tree.css_first("div.race_tab table") is not None
+    if tree.css_first("div.race_tab table") is not None:
+        return True
+    return _current_race_no(tree) is not None and tree.css_first("div.dividend_tab table") is not None
 
 
 def meeting_race_numbers(data: bytes) -> list[int]:

@@ -14,6 +14,18 @@ RACECOURSES = ("ST", "HV")
 MIN_INTERVAL_S = 2.0  # one request at a time, at most one every two seconds
 SAMPLE_DIR = SAMPLE_ROOT / SOURCE
 
+SPECIAL_PLACING_RACES: tuple[tuple[str, str, int], ...] = (
+    ("2020-01-01", "ST", 5),
+    ("2020-01-08", "HV", 7),
+    ("2020-01-15", "HV", 8),
+    ("2020-01-29", "HV", 4),
+    ("2020-02-02", "ST", 2),
+    ("2020-02-02", "ST", 10),
+    ("2020-02-19", "ST", 5),
+    ("2020-02-19", "ST", 6),
+    ("2020-10-11", "ST", 4),
+    ("2020-11-29", "ST", 1),
+)
 # (file, endpoint, origin); provenance in data/sample/hkjc/README.md
 SAMPLE_FILES: tuple[tuple[str, str, str], ...] = (
     *(
@@ -23,6 +35,16 @@ SAMPLE_FILES: tuple[tuple[str, str, str], ...] = (
             f"https://racing.hkjc.com/racing/information/Chinese/racing/LocalResults.aspx?RaceDate=2019/09/01&RaceNo={n}",
         )
         for n in range(1, 10)
+    ),
+    # 2020 races with the special placings real meetings have: withdrawn (WV, WV-A, WX, WX-A), TNP, PU, UR, dead heats
+    *(
+        (
+            f"localresults_{day}_{course}_R{n}_zh.html",
+            "results",
+            "https://racing.hkjc.com/racing/information/Chinese/racing/LocalResults.aspx"
+            f"?RaceDate={day.replace('-', '/')}&RaceNo={n}",
+        )
+        for day, course, n in SPECIAL_PLACING_RACES
     ),
     (
         "localresults_2026-03-01_ST_R1_zh.html",
