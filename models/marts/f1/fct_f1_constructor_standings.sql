@@ -1,13 +1,13 @@
 with
 
-round_points as (
+scoring_results as (
     select * from {{ ref('int_f1_round_points') }}
     -- the constructors' championship began in 1958
     where championship = 'constructor' and season >= 1958
 ),
 
 standings as (
-    {{ championship_standings('round_points') }}
+    {{ championship_standings('scoring_results') }}
 ),
 
 final as (

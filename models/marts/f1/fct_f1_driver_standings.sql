@@ -1,6 +1,6 @@
 with
 
-round_points as (
+scoring_results as (
     select * from {{ ref('int_f1_round_points') }}
     where championship = 'driver'
 ),
@@ -9,8 +9,16 @@ dropped_scores as (
     select * from {{ ref('f1_dropped_scores') }}
 ),
 
+exclusions as (
+    select
+        season,
+        driver_id as competitor_id,
+        from_round
+    from {{ ref('f1_championship_exclusions') }}
+),
+
 standings as (
-    {{ championship_standings('round_points', 'dropped_scores') }}
+    {{ championship_standings('scoring_results', 'dropped_scores', 'exclusions') }}
 ),
 
 final as (
@@ -22,6 +30,10 @@ final as (
         cast(points as double) as points,
         cast(gross_points as double) as gross_points,
         cast(championship_position as integer) as position,  -- noqa: RF04
+        case
+            when is_excluded = 1 then 'D'
+            else cast(championship_position as {{ dbt.type_string() }})
+        end as position_text,
         cast(wins as integer) as wins
     from standings
 )
