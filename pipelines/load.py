@@ -253,6 +253,9 @@ def memory_limit_for(spec: SourceSpec) -> str:
 
 def pipeline_for(settings: Settings, source: str, memory_limit: str = LOAD_MEMORY_LIMIT) -> dlt.Pipeline:
     disable_telemetry()
+    # every raw row carries the id of the load that wrote it (dlt leaves it off Arrow tables unless asked): the
+    # incremental models select what arrived since they last ran by it, wherever its data falls in time
+    dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     settings.dlt_dir.mkdir(parents=True, exist_ok=True)
     return dlt.pipeline(
         pipeline_name=f"grandstand_{source}",

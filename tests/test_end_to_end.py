@@ -17,33 +17,24 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e import SALT, TIME_OF_FILING, cli_env, run_cli, run_cli_killed_at_line
+from pipelines.engines import relation_checksums
+from tests.e2e import LOAD_IDS, SALT, TIME_OF_FILING, cli_env, run_cli, run_cli_killed_at_line
 
 pytestmark = pytest.mark.slow
 
 
 def mart_checksums(warehouse: Path, exclude: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+    """(rows, checksum of whole rows) of every mart, less the columns in `exclude` and the load ids: warehouses
+    compared here were loaded by different dlt loads."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        out = {}
         tables = con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
         ).fetchall()
+        out = {}
         for (table,) in tables:
-            columns = con.execute(
-                "select column_name, data_type from information_schema.columns "
-                "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-                [table],
-            ).fetchall()
-            parts = [
-                f"printf('%.10g', \"{name}\")" if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
-                for name, kind in columns
-                if name not in exclude
-            ]
-            count, digest = con.execute(
-                f'select count(*), coalesce(sum(hash({", ".join(parts)})::hugeint), 0) from marts."{table}"'
-            ).fetchone()
-            out[table] = (int(count), int(digest))
+            rows, _, digest = relation_checksums(con, f'marts."{table}"', (*exclude, *LOAD_IDS))
+            out[table] = (rows, digest)
         return out
     finally:
         con.close()

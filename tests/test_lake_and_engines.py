@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipelines.config import Settings, load_settings
-from pipelines.engines import _checksums, compare_engines, listed_differences
+from pipelines.engines import compare_engines, listed_differences, relation_checksums
 from pipelines.lake import export_raw
 from pipelines.spark import spark_tables_dir
 
@@ -125,12 +125,12 @@ def test_checksum_compares_content_not_engine_types() -> None:
         "(1::bigint, 0.1::double + (0.2::double + 0.3::double), timestamp '2024-01-02 03:04:05', 'x')) "
         "as t(id, amount, happened_at, label)"
     )
-    rows_a, columns_a, sum_a = _checksums(con, "a")
-    rows_b, columns_b, sum_b = _checksums(con, "b")
+    rows_a, columns_a, sum_a = relation_checksums(con, "a")
+    rows_b, columns_b, sum_b = relation_checksums(con, "b")
     assert (rows_a, columns_a, sum_a) == (rows_b, columns_b, sum_b)
 
     con.execute("update b set label = 'y' where id = 1")
-    _, columns_c, sum_c = _checksums(con, "b")
+    _, columns_c, sum_c = relation_checksums(con, "b")
     assert sum_c != sum_a
     assert [c for c in columns_a if columns_a[c] != columns_c[c]] == ["label"]
 

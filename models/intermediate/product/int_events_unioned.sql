@@ -28,7 +28,8 @@ from_clickstream as (
         is_generated,
         {{ json_object([('page', 'page'), ('campaign', 'campaign'), ('platform', 'client_platform'),
             ('revenue_usd', 'revenue_usd')]) }} as properties,
-        revenue_usd
+        revenue_usd,
+        dlt_load_id
     from clickstream
 ),
 
@@ -47,7 +48,8 @@ from_wikiticker as (
         false as is_generated,
         {{ json_object([('page', 'page'), ('namespace', 'namespace'), ('delta_bytes', 'delta_bytes'),
             ('is_robot', 'is_robot'), ('is_new', 'is_new'), ('is_anonymous', 'is_anonymous')]) }} as properties,
-        cast(null as double) as revenue_usd
+        cast(null as double) as revenue_usd,
+        dlt_load_id
     from wikiticker
 ),
 
@@ -65,7 +67,8 @@ from_github as (
         'github' as source_system,
         false as is_generated,
         {{ json_object([('repo', 'repo_name'), ('org', 'org_login'), ('public', 'is_public')]) }} as properties,
-        cast(null as double) as revenue_usd
+        cast(null as double) as revenue_usd,
+        dlt_load_id
     from github
 ),
 

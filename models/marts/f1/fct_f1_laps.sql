@@ -1,4 +1,4 @@
-{{ config(**incremental_config(unique_key='lap_key', partition_by='season')) }}
+{{ config(**incremental_config(partition_by='season')) }}
 
 with
 
@@ -12,6 +12,52 @@ openf1_laps as (
 
 openf1_drivers as (
     select * from {{ ref('int_f1_openf1_sessions_mapped') }}
+),
+
+openf1_stints as (
+    select * from {{ ref('stg_openf1__stints') }}
+),
+
+api_results as (
+    select * from {{ ref('stg_jolpica__results') }}
+),
+
+openf1_sessions as (
+    select distinct
+        session_key,
+        season
+    from openf1_drivers
+),
+
+-- what a season's laps are built from: its laps from both APIs, and the OpenF1 stints and race results that map
+-- OpenF1's car numbers to drivers
+season_loads as (
+    select
+        season,
+        dlt_load_id
+    from api_laps
+    union all
+    select
+        api_results.season,
+        api_results.dlt_load_id
+    from api_results
+    union all
+    select
+        openf1_sessions.season,
+        openf1_laps.dlt_load_id
+    from openf1_laps
+    inner join openf1_sessions on openf1_laps.session_key = openf1_sessions.session_key
+    union all
+    select
+        openf1_sessions.season,
+        openf1_stints.dlt_load_id
+    from openf1_stints
+    inner join openf1_sessions on openf1_stints.session_key = openf1_sessions.session_key
+),
+
+-- every season holding rows loaded since the last build, however old (a backfill), is rebuilt whole
+seasons_to_build as (
+    {{ partitions_loaded_since('season_loads', 'season') }}
 ),
 
 from_api as (
@@ -76,13 +122,11 @@ joined as (
 
 final as (
     select
-        {{ surrogate_key(['race_key', 'driver_id', 'lap_number']) }} as lap_key,
-        *
+        {{ surrogate_key(['joined.race_key', 'joined.driver_id', 'joined.lap_number']) }} as lap_key,
+        joined.*,
+        seasons_to_build.source_load_id
     from joined
-    {% if is_incremental() %}
-        -- laps arrive a race at a time: rebuild the latest seasons, so late corrections land
-        where season >= (select max(existing_laps.season) - 1 from {{ this }} as existing_laps)
-    {% endif %}
+    inner join seasons_to_build on joined.season = seasons_to_build.season
 )
 
 select * from final

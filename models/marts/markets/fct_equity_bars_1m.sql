@@ -1,4 +1,4 @@
-{{ config(**incremental_config(unique_key='bar_key', partition_by='session_date')) }}
+{{ config(**incremental_config(partition_by='session_date')) }}
 
 with
 
@@ -7,37 +7,53 @@ aligned as (
     where
         is_regular_session
         and is_in_requested_range
-    {% if is_incremental() %}
-        -- whole sessions are rebuilt, so VWAP and returns stay correct; late bars within the lookback land
-        and session_date >= (
-            select {{ dbt.dateadd('day', -var('bars_lookback_days'), 'max(session_date)') }} from {{ this }}
-        )
-    {% endif %}
+),
+
+bars as (
+    select * from {{ ref('stg_yahoo__bars') }}
+    where bar_interval = '1m'
+),
+
+bar_loads as (
+    select
+        {{ to_utc_date('ts_utc') }} as session_date,
+        dlt_load_id
+    from bars
+),
+
+-- every session holding 1-minute bars loaded since the last build, however old (a backfill), is rebuilt whole,
+-- so VWAP and returns stay correct
+sessions_to_build as (
+    {{ partitions_loaded_since('bar_loads', 'session_date') }}
 ),
 
 measured as (
     select
-        {{ surrogate_key(['ticker', epoch_microseconds('ts_utc')]) }} as bar_key,
-        ticker,
-        ts_utc,
-        session_date,
-        minute_of_session,
-        open_price,
-        high_price,
-        low_price,
-        close_price,
-        volume,
-        is_filled,
-        sum((high_price + low_price + close_price) / 3 * volume) over session_to_date
-        / nullif(sum(volume) over session_to_date, 0) as session_vwap,
-        close_price / nullif(lag(close_price, 1) over session_order, 0) - 1 as return_1m,
-        close_price / nullif(lag(close_price, 5) over session_order, 0) - 1 as return_5m,
-        close_price / nullif(lag(close_price, 15) over session_order, 0) - 1 as return_15m
+        {{ surrogate_key(['aligned.ticker', epoch_microseconds('aligned.ts_utc')]) }} as bar_key,
+        aligned.ticker,
+        aligned.ts_utc,
+        aligned.session_date,
+        aligned.minute_of_session,
+        aligned.open_price,
+        aligned.high_price,
+        aligned.low_price,
+        aligned.close_price,
+        aligned.volume,
+        aligned.is_filled,
+        sum((aligned.high_price + aligned.low_price + aligned.close_price) / 3 * aligned.volume) over session_to_date
+        / nullif(sum(aligned.volume) over session_to_date, 0) as session_vwap,
+        aligned.close_price / nullif(lag(aligned.close_price, 1) over session_order, 0) - 1 as return_1m,
+        aligned.close_price / nullif(lag(aligned.close_price, 5) over session_order, 0) - 1 as return_5m,
+        aligned.close_price / nullif(lag(aligned.close_price, 15) over session_order, 0) - 1 as return_15m,
+        sessions_to_build.source_load_id
     from aligned
+    inner join sessions_to_build on aligned.session_date = sessions_to_build.session_date
     window
-        session_order as (partition by ticker, session_date order by ts_utc),
+        session_order as (partition by aligned.ticker, aligned.session_date order by aligned.ts_utc),
         session_to_date as (
-            partition by ticker, session_date order by ts_utc rows between unbounded preceding and current row
+            partition by aligned.ticker, aligned.session_date
+            order by aligned.ts_utc
+            rows between unbounded preceding and current row
         )
 )
 

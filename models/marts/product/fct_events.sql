@@ -1,39 +1,44 @@
-{{ config(**incremental_config(unique_key='event_id', partition_by='event_date')) }}
+{{ config(**incremental_config(partition_by='event_date')) }}
 
 with
 
 events as (
     select * from {{ ref('int_events_unioned') }}
-    {% if is_incremental() %}
-        -- rebuild every event day that received events within the lookback, whole: late events land in their own
-        -- day, and a day is replaced at once (delete+insert on DuckDB, insert_overwrite of the partition on Spark)
-        where {{ to_utc_date('occurred_at') }} in (
-            select {{ to_utc_date('touched.occurred_at') }}
-            from {{ ref('int_events_unioned') }} as touched
-            where touched.ingested_at >= (
-                select {{ dbt.dateadd('hour', -var('events_lookback_hours'), 'max(ingested_at)') }} from {{ this }}
-            )
-        )
-    {% endif %}
+),
+
+event_loads as (
+    select
+        {{ to_utc_date('occurred_at') }} as event_date,
+        dlt_load_id
+    from events
+),
+
+-- every event day holding events loaded since the last build, however late they arrive, is rebuilt whole: late
+-- events land in their own day, and a day is replaced at once (delete+insert of the day on DuckDB,
+-- insert_overwrite of the partition on Spark)
+days_to_build as (
+    {{ partitions_loaded_since('event_loads', 'event_date') }}
 ),
 
 final as (
     select
-        event_id,
-        event_type,
-        occurred_at,
-        {{ to_utc_date('occurred_at') }} as event_date,
-        received_at,
-        ingested_at,
-        user_key,
-        email_hash,
-        ip_hash,
-        channel,
-        source_system,
-        is_generated,
-        properties,
-        revenue_usd
+        events.event_id,
+        events.event_type,
+        events.occurred_at,
+        days_to_build.event_date,
+        events.received_at,
+        events.ingested_at,
+        events.user_key,
+        events.email_hash,
+        events.ip_hash,
+        events.channel,
+        events.source_system,
+        events.is_generated,
+        events.properties,
+        events.revenue_usd,
+        days_to_build.source_load_id
     from events
+    inner join days_to_build on {{ to_utc_date('events.occurred_at') }} = days_to_build.event_date
 )
 
 select * from final

@@ -24,7 +24,8 @@ renamed as (
         source as client_platform,
         page,
         cast(revenue_usd as double) as revenue_usd,
-        coalesce({{ adapter.quote('generated') }}, false) as is_generated  -- noqa: RF06
+        coalesce({{ adapter.quote('generated') }}, false) as is_generated,  -- noqa: RF06
+        _dlt_load_id as dlt_load_id
     from deduped
 )
 

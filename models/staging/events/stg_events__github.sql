@@ -17,7 +17,8 @@ renamed as (
         {{ pii_hash('actor_login') }} as user_hash,
         repo_name,
         org_login,
-        public as is_public
+        public as is_public,
+        _dlt_load_id as dlt_load_id
     from deduped
 )
 

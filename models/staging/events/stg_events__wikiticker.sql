@@ -34,7 +34,8 @@ renamed as (
         cast(delta as bigint) as delta_bytes,
         cast(added as bigint) as added_bytes,
         cast(deleted as bigint) as deleted_bytes,
-        country_iso_code
+        country_iso_code,
+        _dlt_load_id as dlt_load_id
     from deduped
 )
 

@@ -15,7 +15,8 @@ renamed as (
         driver_id,
         cast(lap as integer) as lap_number,
         cast(position as integer) as position_at_lap_end,
-        {{ lap_time_to_ms(adapter.quote('time')) }} as lap_time_ms
+        {{ lap_time_to_ms(adapter.quote('time')) }} as lap_time_ms,
+        _dlt_load_id as dlt_load_id
     from deduped
 )
 

@@ -28,7 +28,8 @@ renamed as (
         cast(time_millis as bigint) as race_time_ms,
         cast(fastest_lap as integer) as fastest_lap,
         fastest_lap_time,
-        status as status_text
+        status as status_text,
+        _dlt_load_id as dlt_load_id
     from deduped
 )
 

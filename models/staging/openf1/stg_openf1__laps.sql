@@ -20,7 +20,8 @@ renamed as (
         cast(round(duration_sector_2 * 1000) as bigint) as sector_2_ms,
         cast(round(duration_sector_3 * 1000) as bigint) as sector_3_ms,
         is_pit_out_lap,
-        cast(st_speed as integer) as speed_trap_kph
+        cast(st_speed as integer) as speed_trap_kph,
+        _dlt_load_id as dlt_load_id
     from deduped
 )
 

@@ -17,7 +17,8 @@ renamed as (
         cast(lap_start as integer) as first_lap,
         cast(lap_end as integer) as last_lap,
         upper(compound) as tyre_compound,
-        cast(tyre_age_at_start as integer) as tyre_age_at_start
+        cast(tyre_age_at_start as integer) as tyre_age_at_start,
+        _dlt_load_id as dlt_load_id
     from deduped
 )
 

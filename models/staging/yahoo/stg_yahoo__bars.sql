@@ -22,7 +22,8 @@ renamed as (
         cast(requested_start as {{ type_timestamptz() }}) as requested_start_utc,
         cast(requested_end as {{ type_timestamptz() }}) as requested_end_utc,
         coalesce(ts >= requested_start and ts < requested_end, true) as is_in_requested_range,
-        cast(_fetched_at as {{ type_timestamptz() }}) as fetched_at
+        cast(_fetched_at as {{ type_timestamptz() }}) as fetched_at,
+        _dlt_load_id as dlt_load_id
     from deduped
     -- Yahoo sends null bars for minutes without a trade; they carry no information.
     where {{ adapter.quote('close') }} is not null or {{ adapter.quote('open') }} is not null  -- noqa: RF06
