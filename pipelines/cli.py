@@ -16,15 +16,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipelines import __version__
-from pipelines.audit import RunRecord, record_run
 from pipelines.config import MODES, Settings, disable_telemetry, load_settings
-from pipelines.extract import extract, file_paths
-from pipelines.http import FetchError
-from pipelines.load import LoadResult, load_source
-from pipelines.lock import WarehouseBusy, writer_lock
-from pipelines.reader import save_last_good_copy
-from pipelines.registry import SOURCE_NAMES, get_spec
-from pipelines.spec import UnknownFormat
+from pipelines.ingest.extract import extract, file_paths
+from pipelines.ingest.http import FetchError
+from pipelines.ingest.load import LoadResult, load_source
+from pipelines.ingest.registry import SOURCE_NAMES, get_spec
+from pipelines.ingest.spec import UnknownFormat
+from pipelines.operate.audit import RunRecord, record_run
+from pipelines.operate.lock import WarehouseBusy, writer_lock
+from pipelines.operate.reader import save_last_good_copy
 
 console = Console(stderr=True)
 
@@ -133,15 +133,15 @@ def _count_line(counts: Counter[str]) -> str:
 
 
 def _transform(settings: Settings, select: list[str] | None, full_refresh: bool) -> tuple[bool, list[str]]:
-    from pipelines.transform import build
+    from pipelines.transform.runner import build
 
     with console.status("dbt build"):
         result = build(settings, select=select, full_refresh=full_refresh)
     failed = _failed(result.counts)
     lines = [f"dbt: {_count_line(result.counts)}"]
     lines += [f"  ✗ {f}" for f in result.failures[:20]]
-    from pipelines.report import write_quality_report
-    from pipelines.transform import source_freshness
+    from pipelines.transform.quality_report import write_quality_report
+    from pipelines.transform.runner import source_freshness
 
     with console.status("dbt source freshness"):
         freshness = source_freshness(settings)
@@ -217,16 +217,16 @@ def cmd_transform(args: argparse.Namespace, settings: Settings) -> int:
 
 def _transform_on_spark(settings: Settings, select: list[str] | None, full_refresh: bool) -> tuple[bool, list[str]]:
     """dbt build on the local SparkSession, from the lake. The DuckDB warehouse is not touched: no lock."""
-    from pipelines.transform import build
+    from pipelines.lake.spark import build_on_spark
 
     with console.status("dbt build on Spark"):
-        result = build(settings, select=select, full_refresh=full_refresh, target="spark")
+        result = build_on_spark(settings, select, full_refresh)
     lines = [f"spark: {_count_line(result.counts)}"] + [f"  ✗ {f}" for f in result.failures[:20]]
     return result.ok and not result.failures, lines
 
 
 def cmd_export_raw(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.lake import export_raw, lake_location
+    from pipelines.lake.export import export_raw, lake_location
 
     started = time.monotonic()
     location = args.lake or lake_location(settings)
@@ -240,7 +240,7 @@ def cmd_export_raw(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_compare_engines(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.engines import compare_engines, write_comparison
+    from pipelines.lake.engines import compare_engines, write_comparison
 
     started = time.monotonic()
     results = compare_engines(settings)
@@ -263,7 +263,7 @@ def cmd_compare_engines(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.docs import generate, serve
+    from pipelines.serve.docs import generate, serve
 
     site = generate(settings)
     console.print(f"docs site: {site}/index.html")
@@ -276,7 +276,7 @@ def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the Streamlit dashboards on localhost (read-only; falls back to the last good copy)."""
     import subprocess
 
-    app = Path(__file__).parent / "dashboard" / "app.py"
+    app = Path(__file__).parent / "serve" / "dashboard" / "app.py"
     command = [
         sys.executable,
         "-m",
@@ -297,7 +297,7 @@ def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    from pipelines.status import print_status
+    from pipelines.operate.status import print_status
 
     print_status(settings, console)
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.dashboard.app import PAGES
+from pipelines.serve.dashboard.app import PAGES
 from tests.e2e import cli_env
 
 pytestmark = pytest.mark.ui

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from pipelines.cli import main
-from pipelines.extract import extract
-from pipelines.http import FetchError
-from pipelines.landing import LandingZone, RawFile
-from pipelines.load import load_source
-from pipelines.sources.coincap import SPEC
-from pipelines.sources.coincap import settings as coincap_settings
+from pipelines.ingest.extract import extract
+from pipelines.ingest.http import FetchError
+from pipelines.ingest.landing import LandingZone, RawFile
+from pipelines.ingest.load import load_source
+from pipelines.ingest.sources.coincap import SPEC
+from pipelines.ingest.sources.coincap import settings as coincap_settings
 
 
 def _load_sample(settings) -> None:
@@ -57,14 +57,14 @@ def test_storm_of_500s_in_live_mode_names_url_and_keeps_rows(settings, raw_count
     _load_sample(settings)
     local_server.route("/v3/assets", (500, {}, b"upstream down"))
     monkeypatch.setattr(coincap_settings, "API_BASE", f"{local_server.base_url}/v3")
-    monkeypatch.setattr("pipelines.extract.HttpPolicy", lambda **kw: _fast_policy(**kw))
+    monkeypatch.setattr("pipelines.ingest.extract.HttpPolicy", lambda **kw: _fast_policy(**kw))
     with pytest.raises(FetchError, match=r"127\.0\.0\.1:\d+/v3/assets"):
         extract(SPEC, settings, "live")
     assert raw_count("raw_coincap.assets") == 11
 
 
 def _fast_policy(**kwargs):
-    from pipelines.http import HttpPolicy
+    from pipelines.ingest.http import HttpPolicy
 
     return HttpPolicy(timeout_s=2, retries=2, backoff_s=0.01, backoff_max_s=0.02, **kwargs)
 

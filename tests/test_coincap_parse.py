@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from pipelines.sources.coincap import SPEC, settings
-from pipelines.sources.coincap.parse import classify, parse
-from pipelines.spec import ParseError
+from pipelines.ingest.sources.coincap import SPEC, settings
+from pipelines.ingest.sources.coincap.parse import classify, parse
+from pipelines.ingest.spec import ParseError
 
 
 def _body(name: str) -> bytes:

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.dashboard import queries as q
-from pipelines.dashboard.app import PAGES
+from pipelines.serve.dashboard import queries as q
+from pipelines.serve.dashboard.app import PAGES
 from tests.e2e import cli_env
 
 APP = str(Path(__file__).parents[1] / "pipelines" / "dashboard" / "app.py")

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pipelines.erd import ERD_PATH, render
-from pipelines.manifest import attached_tests, models, parse_manifest
+from pipelines.transform.erd import ERD_PATH, render
+from pipelines.transform.manifest import attached_tests, models, parse_manifest
 
 
 @pytest.fixture(scope="module")
@@ -76,4 +76,4 @@ def test_pii_scan_runs_after_every_mart(manifest) -> None:
 
 
 def test_erd_is_up_to_date(manifest) -> None:
-    assert Path(ERD_PATH).read_text() == render(manifest), "docs/erd.md is stale: run python -m pipelines.erd"
+    assert Path(ERD_PATH).read_text() == render(manifest), "docs/erd.md is stale: run python -m pipelines.transform.erd"

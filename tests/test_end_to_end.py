@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.engines import relation_checksums
+from pipelines.lake.engines import relation_checksums
 from tests.e2e import LOAD_IDS, SALT, TIME_OF_FILING, cli_env, run_cli, run_cli_killed_at_line
 
 pytestmark = pytest.mark.slow
@@ -92,7 +92,8 @@ def test_killed_during_dbt_then_rerun_equals_uninterrupted(reference: Path, tmp_
 
 def test_second_writer_stops_at_once_and_readers_still_read(reference: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from pipelines.lock import writer_lock\n"
+        [sys.executable, "-c", "import sys, time; from pathlib import Path\n"
+         "from pipelines.operate.lock import writer_lock\n"
          "with writer_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(30)",
          str(reference / "warehouse.duckdb.lock")],
         stdout=subprocess.PIPE, text=True,

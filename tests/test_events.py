@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from pipelines.cli import main
-from pipelines.sources.events import settings as events_settings
-from pipelines.sources.events.generator import GeneratorConfig, events, partitions
-from pipelines.sources.events.parse import classify, parse
-from pipelines.spec import ParseError
+from pipelines.ingest.sources.events import settings as events_settings
+from pipelines.ingest.sources.events.generator import GeneratorConfig, events, partitions
+from pipelines.ingest.sources.events.parse import classify, parse
+from pipelines.ingest.spec import ParseError
 
 
 def _sample(name: str) -> bytes:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.cli import main
-from pipelines.sources.f1 import settings as f1_settings
-from pipelines.sources.f1.parse import classify, parse
-from pipelines.spec import ParseError, UnknownFormat
+from pipelines.ingest.sources.f1 import settings as f1_settings
+from pipelines.ingest.sources.f1.parse import classify, parse
+from pipelines.ingest.spec import ParseError, UnknownFormat
 
 JSON_FILES = sorted(
     p for folder in ("jolpica", "ergast_api", "openf1") for p in (f1_settings.SAMPLE_DIR / folder).glob("*.json")

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.sources.f1 import settings as f1_settings
+from pipelines.ingest.sources.f1 import settings as f1_settings
 from tests.e2e import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "f1_standings" / "driver_standings.csv"

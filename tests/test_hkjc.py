@@ -9,9 +9,9 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from pipelines.cli import main
-from pipelines.sources.hkjc import settings as hkjc_settings
-from pipelines.sources.hkjc.parse import is_results_page, lengths, parse, placing_position
-from pipelines.spec import ParseError
+from pipelines.ingest.sources.hkjc import settings as hkjc_settings
+from pipelines.ingest.sources.hkjc.parse import is_results_page, lengths, parse, placing_position
+from pipelines.ingest.spec import ParseError
 
 PAGES = sorted(p.name for p in hkjc_settings.SAMPLE_DIR.glob("localresults_*.html"))
 # runner counts read off each page's results table

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from pipelines.http import FetchError, HttpClient, HttpPolicy
+from pipelines.ingest.http import FetchError, HttpClient, HttpPolicy
 
 FAST = HttpPolicy(timeout_s=2.0, retries=3, backoff_s=0.01, backoff_max_s=0.05)
 

@@ -22,11 +22,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.engines import relation_checksums
-from pipelines.landing import MANIFEST
-from pipelines.manifest import models, parse_manifest
-from pipelines.sources.yahoo.generator import ChartConfig, bodies
+from pipelines.ingest.landing import MANIFEST
+from pipelines.lake.engines import relation_checksums
+from pipelines.transform.manifest import models, parse_manifest
 from tests.e2e import run_cli
+from tests.generators.yahoo_chart import ChartConfig, bodies
 
 pytestmark = pytest.mark.slow
 

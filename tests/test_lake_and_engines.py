@@ -9,9 +9,9 @@ import duckdb
 import pytest
 
 from pipelines.config import Settings, load_settings
-from pipelines.engines import compare_engines, listed_differences, relation_checksums
-from pipelines.lake import export_raw
-from pipelines.spark import spark_tables_dir
+from pipelines.lake.engines import compare_engines, listed_differences, relation_checksums
+from pipelines.lake.export import export_raw
+from pipelines.lake.spark import spark_tables_dir
 
 
 def _settings_for(root: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
@@ -98,7 +98,7 @@ def test_export_raw_to_an_s3_compatible_bucket(sample_copy: Settings, monkeypatc
         for table in tables:
             assert any(k.startswith(f"raw/{table.schema}/{table.table}/") for k in keys), table
         con = duckdb.connect()
-        from pipelines.lake import _configure_remote
+        from pipelines.lake.export import _configure_remote
 
         _configure_remote(con)
         bars = next(t for t in tables if (t.schema, t.table) == ("raw_yahoo", "bars"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from pipelines.landing import LandingZone, RawFile
+from pipelines.ingest.landing import LandingZone, RawFile
 
 
 def test_same_content_filed_twice_is_stored_once(tmp_path: Path) -> None:

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract import extract
-from pipelines.sources.events import SPEC as EVENTS
-from pipelines.sources.events import settings as events_settings
-from pipelines.sources.events.generator import GeneratorConfig, partitions
-from pipelines.sources.f1 import SPEC as F1_SPEC
-from pipelines.sources.f1 import settings as f1_settings
-from pipelines.sources.hkjc import SPEC as HKJC_SPEC
-from pipelines.sources.hkjc import settings as hkjc_settings
-from pipelines.sources.yahoo import SPEC as YAHOO_SPEC
-from pipelines.sources.yahoo import settings as yahoo_settings
-from pipelines.sources.yahoo.generator import ChartConfig, bodies
+from pipelines.ingest.extract import extract
+from pipelines.ingest.sources.events import SPEC as EVENTS
+from pipelines.ingest.sources.events import settings as events_settings
+from pipelines.ingest.sources.events.generator import GeneratorConfig, partitions
+from pipelines.ingest.sources.f1 import SPEC as F1_SPEC
+from pipelines.ingest.sources.f1 import settings as f1_settings
+from pipelines.ingest.sources.hkjc import SPEC as HKJC_SPEC
+from pipelines.ingest.sources.hkjc import settings as hkjc_settings
+from pipelines.ingest.sources.yahoo import SPEC as YAHOO_SPEC
+from pipelines.ingest.sources.yahoo import settings as yahoo_settings
+from tests.generators.yahoo_chart import ChartConfig, bodies
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 # the politeness delays are the clients' own settings; a local test server needs none
@@ -33,7 +33,7 @@ def test_hkjc_finds_the_meeting_and_fetches_every_race(settings, local_server, m
     route = local_server.route("/zh-hk/local/information/localresults", (200, {}, page))
     monkeypatch.setattr(hkjc_settings, "BASE_URL", local_server.base_url)
     monkeypatch.setattr(hkjc_settings, "LANGUAGE", "zh")
-    monkeypatch.setattr("pipelines.sources.hkjc.client.settings.RACECOURSES", ("ST",))
+    monkeypatch.setattr("pipelines.ingest.sources.hkjc.client.settings.RACECOURSES", ("ST",))
     result = extract(HKJC, settings, "live", date(2026, 3, 1), date(2026, 3, 1))
     # race 1 finds the meeting and its 11 race tabs; every race page is requested once
     assert route.hits == 11 and result.new_files == 1  # the server returns the same bytes: filed once by hash
@@ -103,7 +103,7 @@ def test_extract_that_cannot_fetch_prints_one_line_naming_the_url_and_exits_1(
     """The local server knows no route, so every request is a 404 (not retried): `extract` must end with one line
     naming the URL and the cause, exit 1, and no traceback."""
     from pipelines.cli import main
-    from pipelines.sources.coincap import settings as coincap_settings
+    from pipelines.ingest.sources.coincap import settings as coincap_settings
 
     monkeypatch.setattr(coincap_settings, "API_BASE", f"{local_server.base_url}/v3")
     monkeypatch.setattr(hkjc_settings, "BASE_URL", local_server.base_url)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.calendars import COLUMNS, SEED, session_rows
 from pipelines.cli import main
-from pipelines.sources.yahoo import settings as yahoo_settings
-from pipelines.sources.yahoo.parse import classify, parse
-from pipelines.spec import ParseError, UnknownFormat
+from pipelines.ingest.sources.yahoo import settings as yahoo_settings
+from pipelines.ingest.sources.yahoo.parse import classify, parse
+from pipelines.ingest.spec import ParseError, UnknownFormat
+from pipelines.transform.calendars import COLUMNS, SEED, session_rows
 
 AAPL_1M = "chart_AAPL_1m_1727827200_1727913600.json"
 

@@ -1,0 +1,1 @@
+"""Serve: what readers use, all read-only: the dashboards and the docs site."""

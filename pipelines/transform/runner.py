@@ -1,0 +1,115 @@
+"""Transform: `dbt build` (and `dbt docs generate`) on our profile, in-process, with a summary of the results."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.config import PROJECT_ROOT, Settings, disable_telemetry
+
+
+@dataclass
+class TransformResult:
+    ok: bool
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+
+
+def _dbt_env(settings: Settings) -> None:
+    disable_telemetry()
+    os.environ["GRANDSTAND_WAREHOUSE"] = str(settings.warehouse)
+    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_ROOT))
+
+
+def dbt_invoke(settings: Settings, args: list[str]) -> object:
+    """Run one dbt command in-process; returns dbt's result object."""
+    from dbt.cli.main import dbtRunner
+
+    _dbt_env(settings)
+    common = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    result = dbtRunner().invoke([*args, *common])
+    if result.exception is not None:
+        raise RuntimeError(f"dbt {' '.join(args)} failed: {result.exception}")
+    return result
+
+
+def _mode_vars(settings: Settings) -> list[str]:
+    return ["--vars", json.dumps({"grandstand_mode": settings.mode})]
+
+
+def missing_sources(settings: Settings) -> list[str]:
+    """Sources whose raw schema does not exist yet (never loaded): their models cannot build."""
+    from pipelines.ingest.registry import SOURCE_NAMES
+
+    if not settings.warehouse.exists():
+        return list(SOURCE_NAMES)
+    import duckdb
+
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        schemas = {r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()}
+    finally:
+        con.close()
+    return [name for name in SOURCE_NAMES if f"raw_{name}" not in schemas]
+
+
+def build(
+    settings: Settings,
+    select: list[str] | None = None,
+    full_refresh: bool = False,
+    *,
+    target: str = "duckdb",
+    target_path: Path | None = None,
+    missing: list[str] | None = None,
+) -> TransformResult:
+    """`dbt build` on the DuckDB warehouse, or on another target (pipelines.lake.spark prepares Spark's): models of
+    `missing` sources (default: those with no raw schema in the warehouse) are left out."""
+    args = ["build", *_mode_vars(settings)]
+    if select:
+        # tests are only picked when all their parents are selected, so a one-source run skips other sources' tests
+        args += ["--select", *select, "--indirect-selection", "cautious"]
+    if target != "duckdb":
+        args += ["--target", target]
+    if target_path is not None:
+        args += ["--target-path", str(target_path)]
+    missing = missing_sources(settings) if missing is None else missing
+    if missing:
+        args += ["--exclude", *(f"tag:{name}+" for name in missing)]
+    if full_refresh:
+        args.append("--full-refresh")
+    result = dbt_invoke(settings, args)
+    summary = TransformResult(ok=bool(getattr(result, "success", False)))
+    for node_result in getattr(result, "result", None) or []:
+        node = node_result.node
+        status = str(node_result.status)
+        kind = node.resource_type.value if hasattr(node.resource_type, "value") else str(node.resource_type)
+        summary.counts[f"{kind}:{status}"] += 1
+        if status in ("error", "fail"):
+            summary.failures.append(f"{node.unique_id}: {node_result.message or status}")
+    return summary
+
+
+def generate_docs(settings: Settings) -> Path:
+    dbt_invoke(settings, ["docs", "generate"])
+    return PROJECT_ROOT / "target"
+
+
+def source_freshness(settings: Settings) -> Counter[str]:
+    """`dbt source freshness` for every source: counts of pass / warn / error (a warning never fails a run)."""
+    # the same --vars as the build, so dbt's partial parsing carries over instead of parsing the project again
+    args = ["source", "freshness", *_mode_vars(settings)]  # writes sources.json into the target path
+    missing = missing_sources(settings)
+    if missing:
+        args += ["--exclude", *(f"tag:{name}" for name in missing)]
+    from dbt.cli.main import dbtRunner
+
+    _dbt_env(settings)
+    result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)])
+    counts: Counter[str] = Counter()
+    for node_result in getattr(result, "result", None) or []:
+        if getattr(node_result.node, "resource_type", None) == "source":  # not the on-run-start hook
+            counts[str(node_result.status)] += 1
+    return counts
