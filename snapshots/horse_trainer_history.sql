@@ -12,5 +12,5 @@
         horse_key,
         horse_name,
         current_trainer_key
-    from {{ ref('dim_horse') }}
+    from {{ ref('dim_racing_horse') }}
 {% endsnapshot %}

@@ -11,7 +11,7 @@
             tickers.exchange_calendar,
             count(*) as minutes
         from {{ model }} as bars
-        inner join {{ ref('dim_ticker') }} as tickers on bars.{{ ticker_column }} = tickers.ticker
+        inner join {{ ref('dim_markets_ticker') }} as tickers on bars.{{ ticker_column }} = tickers.ticker
         group by bars.{{ ticker_column }}, bars.{{ session_column }}, tickers.exchange_calendar
     )
 

@@ -1,11 +1,11 @@
 with
 
 races as (
-    select * from {{ ref('int_races_unioned') }}
+    select * from {{ ref('int_racing_races_unioned') }}
 ),
 
 runs as (
-    select * from {{ ref('int_runs_joined_to_races') }}
+    select * from {{ ref('int_racing_runs_joined_to_races') }}
 ),
 
 -- only runners that started count: withdrawn runners are listed apart

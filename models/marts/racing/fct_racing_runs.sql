@@ -1,7 +1,7 @@
 with
 
 runs as (
-    select * from {{ ref('int_runs_joined_to_races') }}
+    select * from {{ ref('int_racing_runs_joined_to_races') }}
 ),
 
 -- the favourite among the starters (a runner that took no part can carry odds)

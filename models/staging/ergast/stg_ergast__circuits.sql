@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('ergast', 'ergast_circuits') }}
+    select * from {{ source('ergast', 'circuits') }}
 ),
 
 deduped as (

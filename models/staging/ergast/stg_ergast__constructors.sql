@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('ergast', 'ergast_constructors') }}
+    select * from {{ source('ergast', 'constructors') }}
 ),
 
 deduped as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('ergast', 'ergast_drivers') }}
+    select * from {{ source('ergast', 'drivers') }}
 ),
 
 deduped as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('ergast', 'ergast_pit_stops') }}
+    select * from {{ source('ergast', 'pit_stops') }}
 ),
 
 deduped as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('ergast', 'ergast_qualifying') }}
+    select * from {{ source('ergast', 'qualifying') }}
 ),
 
 deduped as (

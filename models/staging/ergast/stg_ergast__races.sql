@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('ergast', 'ergast_races') }}
+    select * from {{ source('ergast', 'races') }}
 ),
 
 deduped as (

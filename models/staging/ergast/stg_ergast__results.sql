@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('ergast', 'ergast_results') }}
+    select * from {{ source('ergast', 'results') }}
 ),
 
 deduped as (

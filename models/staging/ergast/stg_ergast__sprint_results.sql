@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('ergast', 'ergast_sprint_results') }}
+    select * from {{ source('ergast', 'sprint_results') }}
 ),
 
 deduped as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('ergast', 'ergast_status') }}
+    select * from {{ source('ergast', 'status') }}
 ),
 
 deduped as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('jolpica', 'jolpica_circuits') }}
+    select * from {{ source('jolpica', 'circuits') }}
 ),
 
 deduped as (

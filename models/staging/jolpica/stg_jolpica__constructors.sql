@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('jolpica', 'jolpica_constructors') }}
+    select * from {{ source('jolpica', 'constructors') }}
 ),
 
 deduped as (

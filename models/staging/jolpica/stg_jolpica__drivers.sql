@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('jolpica', 'jolpica_drivers') }}
+    select * from {{ source('jolpica', 'drivers') }}
 ),
 
 deduped as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('jolpica', 'jolpica_laps') }}
+    select * from {{ source('jolpica', 'laps') }}
 ),
 
 deduped as (

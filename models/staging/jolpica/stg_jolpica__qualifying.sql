@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('jolpica', 'jolpica_qualifying') }}
+    select * from {{ source('jolpica', 'qualifying') }}
 ),
 
 deduped as (

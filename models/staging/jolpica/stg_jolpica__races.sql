@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('jolpica', 'jolpica_races') }}
+    select * from {{ source('jolpica', 'races') }}
 ),
 
 deduped as (

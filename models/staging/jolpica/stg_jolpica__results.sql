@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('jolpica', 'jolpica_results') }}
+    select * from {{ source('jolpica', 'results') }}
 ),
 
 deduped as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('openf1', 'openf1_laps') }}
+    select * from {{ source('openf1', 'laps') }}
 ),
 
 deduped as (

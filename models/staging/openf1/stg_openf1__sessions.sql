@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('openf1', 'openf1_sessions') }}
+    select * from {{ source('openf1', 'sessions') }}
 ),
 
 deduped as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('openf1', 'openf1_stints') }}
+    select * from {{ source('openf1', 'stints') }}
 ),
 
 deduped as (

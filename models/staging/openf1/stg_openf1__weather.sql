@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('openf1', 'openf1_weather') }}
+    select * from {{ source('openf1', 'weather') }}
 ),
 
 deduped as (

@@ -65,7 +65,7 @@ def horses(con: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
     return _df(
         con,
         """select horse_key, coalesce(horse_name, horse_key) as horse_name, career_runs
-           from marts.dim_horse order by (horse_name is null), last_run_date desc, career_runs desc limit ?""",
+           from marts.dim_racing_horse order by (horse_name is null), last_run_date desc, career_runs desc limit ?""",
         [limit],
     )
 
@@ -146,21 +146,21 @@ def minute_sessions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _df(
         con,
         """select ticker, session_date, count(*) as minutes, count(case when is_filled then 1 end) as filled
-           from marts.fct_equity_bars_1m group by all order by ticker, session_date""",
+           from marts.fct_markets_bars_1m group by all order by ticker, session_date""",
     )
 
 
 def minute_bars(con: duckdb.DuckDBPyConnection, ticker: str, session_date: str) -> pd.DataFrame:
     return _df(
         con,
-        """select ts_utc, close_price, session_vwap, volume, is_filled from marts.fct_equity_bars_1m
+        """select ts_utc, close_price, session_vwap, volume, is_filled from marts.fct_markets_bars_1m
            where ticker = ? and session_date = cast(? as date) order by ts_utc""",
         [ticker, session_date],
     )
 
 
 def daily_tickers(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute("select distinct ticker from marts.fct_equity_daily order by 1").fetchall()]
+    return [r[0] for r in con.execute("select distinct ticker from marts.fct_markets_daily_bars order by 1").fetchall()]
 
 
 def daily_bars(con: duckdb.DuckDBPyConnection, ticker: str) -> pd.DataFrame:
@@ -168,7 +168,7 @@ def daily_bars(con: duckdb.DuckDBPyConnection, ticker: str) -> pd.DataFrame:
         con,
         """select session_date, close_price, adj_close, moving_average_20d, moving_average_50d, volatility_20d,
                   bar_source
-           from marts.fct_equity_daily where ticker = ? order by session_date""",
+           from marts.fct_markets_daily_bars where ticker = ? order by session_date""",
         [ticker],
     )
 
@@ -180,7 +180,7 @@ def bar_quality_flags(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                   count(case when is_filled then 1 end) as filled_minutes,
                   count(case when not is_regular_session then 1 end) as outside_session,
                   count(case when not is_in_requested_range then 1 end) as outside_requested_range
-           from intermediate.int_bars_aligned_to_sessions group by ticker order by ticker""",
+           from intermediate.int_markets_bars_aligned_to_sessions group by ticker order by ticker""",
     )
 
 
@@ -220,7 +220,7 @@ def active_users(con: duckdb.DuckDBPyConnection, source_system: str) -> pd.DataF
     return _df(
         con,
         """with daily as (
-               select event_date, count(distinct user_key) as users from marts.fct_events
+               select event_date, count(distinct user_key) as users from marts.fct_product_events
                where source_system = ? group by event_date)
            select a.activity_date, a.daily_active_users, a.weekly_active_users, a.monthly_active_users
            from marts.product_active_users as a inner join daily on a.activity_date = daily.event_date
@@ -230,18 +230,18 @@ def active_users(con: duckdb.DuckDBPyConnection, source_system: str) -> pd.DataF
 
 
 def funnel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "select step_order, step_name, users_reached, conversion_from_first from marts.product_funnel")
+    return _df(con, "select step_order, step_name, users_reached, conversion_from_first from marts.product_funnel_conversion")
 
 
 def channel_performance(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "select * from marts.marketing_channel_performance order by revenue_usd desc")
+    return _df(con, "select * from marts.product_channel_performance order by revenue_usd desc")
 
 
 def ingestion_latency(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _df(
         con,
         """select received_hour, p50_latency_seconds, p95_latency_seconds, target_seconds, meets_target
-           from marts.pipeline_ingestion_latency order by received_hour""",
+           from marts.ops_ingestion_latency order by received_hour""",
     )
 
 

@@ -8,7 +8,7 @@ bars as (
 ),
 
 tickers as (
-    select * from {{ ref('int_tickers_mapped_to_calendars') }}
+    select * from {{ ref('int_markets_tickers_mapped_to_calendars') }}
 ),
 
 sessions as (

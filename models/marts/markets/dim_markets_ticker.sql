@@ -1,7 +1,7 @@
 with
 
 tickers as (
-    select * from {{ ref('int_tickers_mapped_to_calendars') }}
+    select * from {{ ref('int_markets_tickers_mapped_to_calendars') }}
 ),
 
 final as (

@@ -3,7 +3,7 @@
 with
 
 aligned as (
-    select * from {{ ref('int_bars_aligned_to_sessions') }}
+    select * from {{ ref('int_markets_bars_aligned_to_sessions') }}
     where
         is_regular_session
         and is_in_requested_range

@@ -3,7 +3,7 @@
 with
 
 events as (
-    select * from {{ ref('int_events_unioned') }}
+    select * from {{ ref('int_product_events_unioned') }}
 ),
 
 event_loads as (

@@ -1,7 +1,7 @@
 with
 
 events as (
-    select * from {{ ref('fct_events') }}
+    select * from {{ ref('fct_product_events') }}
     where user_key is not null
 ),
 

@@ -15,7 +15,7 @@ history_races as (
 ),
 
 races as (
-    select * from {{ ref('int_races_unioned') }}
+    select * from {{ ref('int_racing_races_unioned') }}
 ),
 
 from_pages as (

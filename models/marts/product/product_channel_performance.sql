@@ -1,16 +1,16 @@
 with
 
 sessions as (
-    select * from {{ ref('product_sessions') }}
+    select * from {{ ref('fct_product_sessions') }}
 ),
 
 events as (
-    select * from {{ ref('fct_events') }}
+    select * from {{ ref('fct_product_events') }}
     where source_system = 'clickstream'
 ),
 
 clickstream_users as (
-    select * from {{ ref('dim_users') }}
+    select * from {{ ref('dim_product_user') }}
     where source_system = 'clickstream'
 ),
 

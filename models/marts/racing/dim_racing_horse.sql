@@ -1,7 +1,7 @@
 with
 
 runs as (
-    select * from {{ ref('int_runs_joined_to_races') }}
+    select * from {{ ref('int_racing_runs_joined_to_races') }}
 ),
 
 latest as (

@@ -1,7 +1,7 @@
 with
 
 minute_bars as (
-    select * from {{ ref('fct_equity_bars_1m') }}
+    select * from {{ ref('fct_markets_bars_1m') }}
     where not is_filled
 ),
 
@@ -10,7 +10,7 @@ bars as (
 ),
 
 tickers as (
-    select * from {{ ref('int_tickers_mapped_to_calendars') }}
+    select * from {{ ref('int_markets_tickers_mapped_to_calendars') }}
 ),
 
 dividends as (
