@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -11,14 +12,28 @@ from pipelines.ingest.sources.coincap.parse import classify, parse
 from pipelines.ingest.spec import ParseError
 
 
+ENDPOINT_TABLES = {
+    "assets": "assets",
+    "asset": "assets",
+    "rates": "rates",
+    "markets": "markets",
+    "history": "asset_history",
+}
+
+
 def _body(name: str) -> bytes:
     return (settings.SAMPLE_DIR / name).read_bytes()
 
 
 @pytest.mark.parametrize(("name", "endpoint", "params", "_origin"), settings.SAMPLE_FILES)
 def test_every_sample_file_parses_and_classifies(name, endpoint, params, _origin) -> None:
+    """Each body gives its endpoint's table, one row per item of its `data` (an empty end page gives none)."""
     tables = parse(endpoint, _body(name), params)
-    assert set(tables) <= set(SPEC.tables)
+    data = json.loads(_body(name))["data"]
+    items = len(data) if isinstance(data, list) else 1
+    table = ENDPOINT_TABLES[endpoint]
+    assert set(tables) == {table} and table in SPEC.tables
+    assert tables[table].num_rows == items
     guessed_endpoint, _ = classify(name, _body(name))
     assert guessed_endpoint == endpoint or {guessed_endpoint, endpoint} == {"asset", "assets"}
 
