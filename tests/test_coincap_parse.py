@@ -11,7 +11,6 @@ from pipelines.ingest.sources.coincap import SPEC, settings
 from pipelines.ingest.sources.coincap.parse import classify, parse
 from pipelines.ingest.spec import ParseError
 
-
 ENDPOINT_TABLES = {
     "assets": "assets",
     "asset": "assets",

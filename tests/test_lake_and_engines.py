@@ -153,13 +153,16 @@ def test_compare_engines_finds_equal_marts_and_names_the_column_that_differs(sam
         (tables_dir / mart).mkdir(parents=True)
         select = f"select * from marts.{mart}"
         if mart == "dim_markets_ticker":
-            select = "select * replace (upper(exchange_calendar) || '!' as exchange_calendar) from marts.dim_markets_ticker"
+            select = (
+                "select * replace (upper(exchange_calendar) || '!' as exchange_calendar) from marts.dim_markets_ticker"
+            )
         con.execute(f"copy ({select}) to '{tables_dir / mart / 'part-0.parquet'}' (format parquet)")
     con.close()
     shutil.rmtree(tables_dir / "fct_racing_runs")
 
     results = {r.mart: r for r in compare_engines(sample_copy)}
     assert set(results) == set(marts)
-    assert results["dim_markets_ticker"].differing_columns == ["exchange_calendar"] and not results["dim_markets_ticker"].equal
+    ticker = results["dim_markets_ticker"]
+    assert ticker.differing_columns == ["exchange_calendar"] and not ticker.equal
     assert results["fct_racing_runs"].spark_rows is None and not results["fct_racing_runs"].equal
     assert all(r.equal for name, r in results.items() if name not in ("dim_markets_ticker", "fct_racing_runs"))

@@ -230,7 +230,9 @@ def active_users(con: duckdb.DuckDBPyConnection, source_system: str) -> pd.DataF
 
 
 def funnel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "select step_order, step_name, users_reached, conversion_from_first from marts.product_funnel_conversion")
+    return _df(
+        con, "select step_order, step_name, users_reached, conversion_from_first from marts.product_funnel_conversion"
+    )
 
 
 def channel_performance(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
