@@ -55,6 +55,10 @@ def test_bad_input(settings, capsys, source: str, name: str) -> None:
             columns = [r[0] for r in _query(settings, f"select column_name from information_schema.columns "
                        f"where table_schema = '{schema}' and table_name = '{table_name}'")]  # fmt: skip
             assert expected["new_column"] in columns
+    # a quarantined file leaves no rows behind; a loaded one lands
+    landed = _query(settings, f"select count(*) from {spec['table']} where _landing_path like '%{name}'")[0][0]
+    if expected["outcome"] != "refused":
+        assert landed > 0 if expected["outcome"] == "loaded" else landed == 0
     assert _query(settings, intact) == before
 
 

@@ -25,10 +25,16 @@ def test_every_recorded_json_parses(path: Path) -> None:
     assert tables, f"{path.name} gave no rows"
     body = json.loads(data)
     if isinstance(body, dict):
+        # every kind of row the body holds reaches its table, one row per item
         races = body["MRData"].get("RaceTable", {}).get("Races", [])
-        results = sum(len(r.get("Results", [])) + len(r.get("SprintResults", [])) for r in races)
-        if results:
-            assert tables["jolpica_results"].num_rows == results
+        expected = {
+            "jolpica_races": len(races),
+            "jolpica_results": sum(len(r.get("Results", [])) + len(r.get("SprintResults", [])) for r in races),
+            "jolpica_laps": sum(len(lap.get("Timings", [])) for r in races for lap in r.get("Laps", [])),
+            "jolpica_qualifying": sum(len(r.get("QualifyingResults", [])) for r in races),
+            "jolpica_pit_stops": sum(len(r.get("PitStops", [])) for r in races),
+        }
+        assert {k: tables[k].num_rows if k in tables else 0 for k in expected} == expected
     else:
         assert sum(t.num_rows for t in tables.values()) == len(body)
 
@@ -88,3 +94,5 @@ def test_load_from_saved_response_merges_without_duplicates(settings, raw_count,
     reformatted.write_text(json.dumps(json.loads(src.read_bytes()), indent=2))
     assert main(["load", "f1", "--from", str(reformatted)]) == 0
     assert raw_count("raw_f1.jolpica_results") == 20
+    # the second file was loaded, not skipped: it now owns every row
+    assert raw_count("raw_f1.jolpica_results where _landing_path like '%bahrain-pretty.json'") == 20

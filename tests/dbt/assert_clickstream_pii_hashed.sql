@@ -9,14 +9,16 @@ staged as (
     select * from {{ ref('stg_events__clickstream') }}
 ),
 
+-- from raw, so a raw event that staging lost (or whose id it rewrote) is a failure too
 unhashed as (
     select
-        staged.event_id,
+        raw_events.event_id,
+        staged.event_id is null as missing_in_staging,
         raw_events.email is not null and staged.email_hash is null as email_unhashed,
         raw_events.ip is not null and staged.ip_hash is null as ip_unhashed
-    from staged
-    inner join raw_events on staged.event_id = raw_events.event_id
+    from raw_events
+    left join staged on raw_events.event_id = staged.event_id
 )
 
 select * from unhashed
-where email_unhashed or ip_unhashed
+where missing_in_staging or email_unhashed or ip_unhashed
