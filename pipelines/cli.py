@@ -9,11 +9,11 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from pipelines import __version__
 from pipelines.config import MODES, Settings, disable_telemetry, load_settings
@@ -22,9 +22,9 @@ from pipelines.ingest.http import FetchError
 from pipelines.ingest.load import LoadResult, load_source
 from pipelines.ingest.registry import SOURCE_NAMES, get_spec
 from pipelines.ingest.spec import UnknownFormat
-from pipelines.operate.audit import RunRecord, record_run
 from pipelines.operate.lock import WarehouseBusy, writer_lock
 from pipelines.operate.reader import save_last_good_copy
+from pipelines.operate.source_run import extract_and_load
 
 console = Console(stderr=True)
 
@@ -76,46 +76,23 @@ def _extract_and_load(
     ok, lines = True, []
     run_id = uuid.uuid4().hex[:12]
     for source in sources:
-        started = datetime.now(UTC)
-        filed, result, error = 0, LoadResult(source=source), None
-        try:
-            with console.status(f"extract {source} ({settings.mode})"):
-                extracted = extract(get_spec(source), settings, settings.mode, start, end)
-            filed = extracted.new_files
-            result = _load_with_progress(source, settings, full_refresh, run_id)
-        except Exception as exc:  # reported, recorded, and the next source still runs
-            ok, error = False, f"{exc.__class__.__name__}: {exc}"
-            console.print(f"✗ {source}: {error}", style="red", soft_wrap=True, markup=False)
-        status = "failed" if error else ("quarantined" if result.files_quarantined else "ok")
-        record_run(
-            settings,
-            RunRecord(
-                run_id=run_id,
-                source=source,
-                mode=settings.mode,
-                started_at=started,
-                ended_at=datetime.now(UTC),
-                status=status,
-                files_filed=filed,
-                files_loaded=result.files_loaded,
-                files_quarantined=result.files_quarantined,
-                rows_loaded=result.rows,
-                error=error,
-                duplicates_removed=result.duplicates,
-                data_from=result.data_from,
-                data_to=result.data_to,
-            ),
-        )
-        rows = ", ".join(f"{t}={n}" for t, n in sorted(result.rows.items())) or "no new rows"
-        dupes = sum(result.duplicates.values())
-        lines.append(
-            f"{source}: {filed} new file(s) filed, {result.files_loaded} loaded, "
-            f"{result.files_quarantined} quarantined; rows: {rows}"
-            + (f"; {dupes} duplicate key(s) removed" if dupes else "")
-            + (f"; data {result.data_from} .. {result.data_to}" if result.data_from else "")
-        )
-        for message in result.errors:
-            lines.append(f"  quarantined {message}")
+        with _progress() as progress:
+            task = progress.add_task(f"extract {source}", total=None)
+
+            def tick(done: int, total: int, path: str, task: TaskID = task, progress: Progress = progress) -> None:
+                progress.update(task, completed=done, total=total, description=f"load {Path(path).name[:40]}")
+
+            def stage(text: str, task: TaskID = task, progress: Progress = progress) -> None:
+                progress.update(task, description=text)
+
+            run = extract_and_load(
+                source, settings, run_id=run_id, start=start, end=end, full_refresh=full_refresh, progress=tick,
+                stage=stage,
+            )  # fmt: skip
+        if run.error:
+            ok = False
+            console.print(f"✗ {source}: {run.error}", style="red", soft_wrap=True, markup=False)
+        lines += run.summary()
     return ok, lines
 
 
@@ -174,7 +151,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
-    """Extract only the windows missing between --start and --end, then load and transform that source."""
+    """Extract only the windows missing between --start and --end, then load and transform that source.
+
+    What is missing is worked out by the one cursor (`pipelines.ingest.cursor`) from the landing manifest, the same
+    way for every source: a backfill run twice asks for nothing the second time, and the summary says how many
+    windows were already landed."""
     if args.end < args.start:
         raise ValueError(f"--end {args.end} is before --start {args.start}")
     started = time.monotonic()
@@ -188,7 +169,10 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
     spec = get_spec(args.source)
     result = extract(spec, settings, settings.mode, args.start, args.end, on_file=lambda p: console.print(f"  {p}"))
-    return _finish(True, [f"{spec.name}: {result.new_files} new, {result.known_files} already filed"], started)
+    line = f"{spec.name}: {result.new_files} new, {result.known_files} already filed"
+    if result.skipped_windows:
+        line += f", {result.skipped_windows} window(s) already landed, not asked for"
+    return _finish(True, [line], started)
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
@@ -296,6 +280,31 @@ def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
     return subprocess.call(command)
 
 
+def cmd_orchestrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Start Dagster (webserver + daemon) on the definitions in pipelines/orchestrate/, DAGSTER_HOME under data/."""
+    import os
+    import subprocess
+
+    try:
+        from pipelines.orchestrate.assets import ensure_manifest
+        from pipelines.orchestrate.instance import dagster_home, dev_command, write_instance_config
+    except ImportError as exc:  # the CLI runs without Dagster; only this command needs it
+        console.print(f"error: Dagster is not installed ({exc}); run `make setup`", style="red", markup=False)
+        return 2
+    home = dagster_home(settings)
+    config = write_instance_config(home)
+    with console.status("dbt parse (the asset graph is read from dbt's manifest)"):
+        ensure_manifest(force=True)
+    env = {**os.environ, "DAGSTER_HOME": str(home), "GRANDSTAND_MODE": settings.mode}
+    env.update(GRANDSTAND_WAREHOUSE=str(settings.warehouse), GRANDSTAND_LANDING=str(settings.landing))
+    console.print(f"Dagster UI on http://{args.host}:{args.port}/ ({settings.mode} mode; instance {config}; Ctrl-C)")
+    proc = subprocess.Popen(dev_command(args.host, args.port), env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached `dagster dev` too: let it stop its webserver, daemon and code server
+        return proc.wait()
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.operate.status import print_status
 
@@ -379,6 +388,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="landing zone, loaded files, last runs, quarantined files")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("orchestrate", help="start the Dagster UI and daemon: assets, schedules, sensor, backfills")
+    mode_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to serve the UI on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+    p.set_defaults(func=cmd_orchestrate)
     return parser
 
 

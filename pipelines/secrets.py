@@ -1,8 +1,11 @@
-"""Secrets, read from the environment or .dlt/secrets.toml (dlt's own secret store). Never printed or logged."""
+"""The named secrets, each through the one lookup in `pipelines.config.secret` (the environment or dlt's own
+secret store, .dlt/secrets.toml). Never printed or logged."""
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass, field
+
+from pipelines.config import config_value, secret
 
 SAMPLE_PII_SALT = "grandstand-sample-salt-not-secret"
 
@@ -12,13 +15,24 @@ def pii_salt() -> str:
 
     Sample runs fall back to a fixed, public salt; live runs should always set their own.
     """
-    value = os.environ.get("GRANDSTAND_PII_SALT")
-    if value:
-        return value
-    try:
-        import dlt
+    return secret("events.pii_salt", "GRANDSTAND_PII_SALT") or SAMPLE_PII_SALT
 
-        value = dlt.secrets.get("events.pii_salt")
-    except Exception:
-        value = None
-    return str(value) if value else SAMPLE_PII_SALT
+
+@dataclass(frozen=True)
+class S3Credentials:
+    """For a lake in an S3-compatible bucket: the usual AWS_* variables, or [lake] in .dlt/secrets.toml
+    (aws_access_key_id, aws_secret_access_key, region, endpoint_url)."""
+
+    key_id: str | None = field(default=None, repr=False)
+    secret: str | None = field(default=None, repr=False)
+    region: str = "us-east-1"
+    endpoint: str | None = None  # AWS_ENDPOINT_URL, for MinIO or another S3-compatible store
+
+
+def s3_credentials() -> S3Credentials:
+    return S3Credentials(
+        key_id=secret("lake.aws_access_key_id", "AWS_ACCESS_KEY_ID"),
+        secret=secret("lake.aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"),
+        region=config_value("lake.region", "AWS_REGION", "AWS_DEFAULT_REGION") or "us-east-1",
+        endpoint=config_value("lake.endpoint_url", "AWS_ENDPOINT_URL"),
+    )

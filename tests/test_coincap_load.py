@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from pipelines.ingest.landing import LandingZone, RawFile
 from pipelines.ingest.load import load_source
 from pipelines.ingest.sources.coincap import SPEC
 from pipelines.ingest.sources.coincap import settings as coincap_settings
+from pipelines.ingest.sources.coincap.settings import CoinCapSettings
 
 
 def _load_sample(settings) -> None:
@@ -56,10 +60,9 @@ def test_full_refresh_rebuilds_from_landing_alone(settings, raw_count) -> None:
 def test_storm_of_500s_in_live_mode_names_url_and_keeps_rows(settings, raw_count, local_server, monkeypatch) -> None:
     _load_sample(settings)
     local_server.route("/v3/assets", (500, {}, b"upstream down"))
-    monkeypatch.setattr(coincap_settings, "API_BASE", f"{local_server.base_url}/v3")
     monkeypatch.setattr("pipelines.ingest.extract.HttpPolicy", lambda **kw: _fast_policy(**kw))
     with pytest.raises(FetchError, match=r"127\.0\.0\.1:\d+/v3/assets"):
-        extract(SPEC, settings, "live")
+        extract(SPEC, settings, "live", source_config=CoinCapSettings(api_base=f"{local_server.base_url}/v3"))
     assert raw_count("raw_coincap.assets") == 11
 
 
@@ -69,7 +72,7 @@ def _fast_policy(**kwargs):
     return HttpPolicy(timeout_s=2, retries=2, backoff_s=0.01, backoff_max_s=0.02, **kwargs)
 
 
-def test_live_fetch_paginates_to_empty_page(settings, local_server, monkeypatch) -> None:
+def test_live_fetch_paginates_to_empty_page(settings, local_server) -> None:
     """Pagination walks until CoinCap's empty page; each page is filed as received."""
     page = (coincap_settings.SAMPLE_DIR / "assets_limit10_2021-10-27.json").read_bytes()
     empty = (coincap_settings.SAMPLE_DIR / "markets_acx_empty_page_2020-09-22.json").read_bytes()
@@ -82,8 +85,7 @@ def test_live_fetch_paginates_to_empty_page(settings, local_server, monkeypatch)
     for asset in ("bitcoin", "ethereum", "binance-coin", "cardano", "tether", "solana", "xrp", "polkadot",
                   "dogecoin", "usd-coin"):  # fmt: skip
         local_server.route(f"/v3/assets/{asset}/history", (200, {}, b'{"data": [], "timestamp": 1}'))
-    monkeypatch.setattr(coincap_settings, "API_BASE", f"{local_server.base_url}/v3")
-    result = extract(SPEC, settings, "live")
+    result = extract(SPEC, settings, "live", source_config=CoinCapSettings(api_base=f"{local_server.base_url}/v3"))
     assert assets.hits == 2
     endpoints = [f.endpoint for f in result.filed]
     assert endpoints.count("assets") == 2 and endpoints.count("history") == 20
@@ -103,3 +105,46 @@ def test_cli_load_from_unknown_file_fails_naming_it(settings, tmp_path: Path) ->
     bad = tmp_path / "not-coincap.json"
     bad.write_text("{ nope")
     assert main(["load", "coincap", "--from", str(bad)]) == 2
+
+
+def _history_server(local_server) -> dict[str, object]:
+    page = (coincap_settings.SAMPLE_DIR / "assets_limit10_2021-10-27.json").read_bytes()
+    empty = (coincap_settings.SAMPLE_DIR / "markets_acx_empty_page_2020-09-22.json").read_bytes()
+    local_server.route("/v3/assets", (200, {}, page), (200, {}, empty), (200, {}, page), (200, {}, empty))
+    local_server.route("/v3/rates", (200, {}, b'{"data": [], "timestamp": 1}'))
+    local_server.route("/v3/exchanges", (200, {}, b'{"data": [], "timestamp": 1}'))
+    local_server.route("/v3/markets", (200, {}, empty))
+    ids = [a["id"] for a in json.loads(page)["data"]]
+    # a distinct body per asset and interval (d1 is asked for first): equal bodies would be filed once, by hash
+    return {
+        a: local_server.route(
+            f"/v3/assets/{a}/history",
+            *((200, {}, f'{{"data": [], "asset": "{a}", "n": {n}}}'.encode()) for n in (1, 2)),
+        )
+        for a in ids
+    }
+
+
+def test_backfill_twice_asks_for_no_history_the_second_time(settings, local_server) -> None:
+    """The asset list (which assets to fetch) is read again; every asset's d1 and h1 window is landed, so skipped."""
+    history = _history_server(local_server)
+    config = CoinCapSettings(api_base=f"{local_server.base_url}/v3")
+    spec = replace(SPEC, http_policy_min_interval_s=0.0)  # a local server needs no politeness delay
+    first = extract(spec, settings, "live", date(2026, 3, 1), date(2026, 3, 8), source_config=config)
+    assert all(route.hits == 2 for route in history.values())  # d1 and h1
+    assert {f.params["end"] for f in first.filed if f.endpoint == "history"} == {"2026-03-08T00:00:00+00:00"}
+    second = extract(spec, settings, "live", date(2026, 3, 1), date(2026, 3, 8), source_config=config)
+    assert all(route.hits == 2 for route in history.values())
+    assert second.skipped_windows == 2 * len(history)
+
+
+def test_api_key_from_the_documented_variable_or_dlts_own(monkeypatch) -> None:
+    """COINCAP_API_KEY (as the README says), or dlt's SOURCES__COINCAP__API_KEY; never shown in the settings' repr."""
+    from pipelines.config import source_settings
+
+    monkeypatch.delenv("COINCAP_API_KEY", raising=False)
+    monkeypatch.setenv("SOURCES__COINCAP__API_KEY", "from-dlt")
+    assert source_settings("coincap", CoinCapSettings).api_key == "from-dlt"
+    monkeypatch.setenv("COINCAP_API_KEY", "from-readme")
+    config = source_settings("coincap", CoinCapSettings)
+    assert config.api_key == "from-readme" and "from-readme" not in repr(config)

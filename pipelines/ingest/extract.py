@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from pipelines.config import Mode, Settings
+from pipelines.config import Mode, Settings, source_settings
+from pipelines.ingest.cursor import Cursor
 from pipelines.ingest.faults import checkpoint
 from pipelines.ingest.http import HttpClient, HttpPolicy
 from pipelines.ingest.landing import LandedFile, LandingZone, RawFile
@@ -19,6 +21,7 @@ class ExtractResult:
     source: str
     new_files: int = 0
     known_files: int = 0
+    skipped_windows: int = 0  # windows not asked for: the cursor found them already landed
     filed: list[LandedFile] = field(default_factory=list)
 
 
@@ -49,16 +52,25 @@ def extract(
     start: date | None = None,
     end: date | None = None,
     on_file: Callable[[str], None] | None = None,
+    source_config: Any = None,
 ) -> ExtractResult:
+    """Fill the landing zone. Live, the fetch gets `source_config` (the source's settings dataclass; by default built
+    by `pipelines.config.source_settings`) and the cursor of what is already landed, so it asks only for the rest."""
     landing = LandingZone(settings.landing)
     if mode == "sample":
         return file_all(spec, landing, spec.sample(), on_file)
+    if source_config is None and spec.settings_type is not None:
+        source_config = source_settings(spec.name, spec.settings_type)
+    landed = landing.manifest(spec.name)
+    cursor = Cursor.of(landed, spec.window_of)
     client = HttpClient(HttpPolicy(min_interval_s=spec.http_policy_min_interval_s))
     try:
-        ctx = FetchContext(client=client, start=start, end=end, landed=landing.manifest(spec.name))
-        return file_all(spec, landing, spec.fetch(ctx), on_file)
+        ctx = FetchContext(client=client, settings=source_config, start=start, end=end, cursor=cursor, landed=landed)
+        result = file_all(spec, landing, spec.fetch(ctx), on_file)
     finally:
         client.close()
+    result.skipped_windows = cursor.skipped
+    return result
 
 
 def file_paths(spec: SourceSpec, settings: Settings, paths: Iterable[Path]) -> ExtractResult:

@@ -7,11 +7,13 @@ import os
 import signal
 from collections import Counter
 
+from pipelines.config import fault_spec
+
 _passed: Counter[str] = Counter()
 
 
 def checkpoint(point: str, source: str) -> None:
-    spec = os.environ.get("GRANDSTAND_FAULT")
+    spec = fault_spec()
     if not spec:
         return
     want_point, want_source, count = spec.split(":")

@@ -31,12 +31,6 @@ from pipelines.ingest.spec import SourceSpec
 log = logging.getLogger(__name__)
 FILES_TABLE = "_landing_files"
 BATCH_ROWS = 100_000  # rows per table handed to dlt at once
-# DuckDB keeps written pages cached up to its memory limit (80% of RAM by default), so a load's resident memory
-# would grow with the data; a bounded limit keeps it flat (pages spill to disk, not to memory).
-LOAD_MEMORY_LIMIT = os.environ.get("GRANDSTAND_LOAD_MEMORY_LIMIT", "2GB")
-# Sources whose tables are all appended (events) never merge, so DuckDB needs little working memory: a tighter
-# limit keeps the load's resident memory flat as the data grows (a merge at this limit runs out of memory).
-APPEND_MEMORY_LIMIT = os.environ.get("GRANDSTAND_APPEND_MEMORY_LIMIT", "256MB")
 PARSE_WORKERS = max(2, min(4, os.cpu_count() or 2))
 PARSE_AHEAD = 2 * PARSE_WORKERS
 Progress = Callable[[int, int, str], None]
@@ -246,12 +240,16 @@ def _file_items(
     yield from batches.add(FILES_TABLE, _file_row(entry, "loaded", None, n_rows, run_id))
 
 
-def memory_limit_for(spec: SourceSpec) -> str:
+def memory_limit_for(spec: SourceSpec, settings: Settings) -> str:
+    """DuckDB keeps written pages cached up to its memory limit (80% of RAM by default), so a load's resident memory
+    would grow with the data; a bounded limit keeps it flat (pages spill to disk, not to memory). Sources whose tables
+    are all appended (events) never merge, so DuckDB needs little working memory: a tighter limit keeps the load flat
+    as the data grows (a merge at that limit runs out of memory)."""
     appends_only = all(table.write_disposition == "append" for table in spec.tables.values())
-    return APPEND_MEMORY_LIMIT if appends_only else LOAD_MEMORY_LIMIT
+    return settings.append_memory_limit if appends_only else settings.load_memory_limit
 
 
-def pipeline_for(settings: Settings, source: str, memory_limit: str = LOAD_MEMORY_LIMIT) -> dlt.Pipeline:
+def pipeline_for(settings: Settings, source: str, memory_limit: str | None = None) -> dlt.Pipeline:
     disable_telemetry()
     # every raw row carries the id of the load that wrote it (dlt leaves it off Arrow tables unless asked): the
     # incremental models select what arrived since they last ran by it, wherever its data falls in time
@@ -262,7 +260,10 @@ def pipeline_for(settings: Settings, source: str, memory_limit: str = LOAD_MEMOR
         destination=dlt.destinations.duckdb(
             DuckDbCredentials(
                 str(settings.warehouse),
-                global_config={"memory_limit": memory_limit, "preserve_insertion_order": False},
+                global_config={
+                    "memory_limit": memory_limit or settings.load_memory_limit,
+                    "preserve_insertion_order": False,
+                },
             )
         ),
         dataset_name=raw_dataset(source),
@@ -280,7 +281,7 @@ def load_source(
 ) -> LoadResult:
     landing = LandingZone(settings.landing)
     entries = landing.manifest(spec.name)
-    pipeline = pipeline_for(settings, spec.name, memory_limit_for(spec))
+    pipeline = pipeline_for(settings, spec.name, memory_limit_for(spec, settings))
     if pipeline.has_pending_data:  # a load interrupted earlier: finish it before deciding what is new
         pipeline.normalize()
         pipeline.load()

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import pyarrow as pa
 
+from pipelines.ingest.cursor import Cursor, WindowOf
 from pipelines.ingest.http import HttpClient
 from pipelines.ingest.landing import LandedFile, RawFile
 
@@ -42,13 +43,20 @@ class TableSpec:
         return self.dedupe_key if self.dedupe_key is not None else self.primary_key
 
 
+S = TypeVar("S")
+
+
 @dataclass(frozen=True)
-class FetchContext:
-    """What a live fetch gets: the shared client, the window asked for, and what the landing zone already holds."""
+class FetchContext(Generic[S]):
+    """What a live fetch gets: the shared client, the source's settings (its frozen dataclass, built by
+    `pipelines.config.source_settings` unless the caller passes one), the dates asked for, and the cursor: which
+    windows the landing zone already holds (`pipelines.ingest.cursor`)."""
 
     client: HttpClient
+    settings: S
     start: date | None
     end: date | None
+    cursor: Cursor = field(default_factory=Cursor)
     landed: list[LandedFile] = field(default_factory=list)
 
 
@@ -66,5 +74,9 @@ class SourceSpec:
     parse: Parser
     classify: Classifier
     sample: Callable[[], Iterator[RawFile]]
-    fetch: Callable[[FetchContext], Iterator[RawFile]]
+    fetch: Callable[[FetchContext[Any]], Iterator[RawFile]]
     http_policy_min_interval_s: float = 0.0
+    # the live fetch's settings: a frozen dataclass whose `configurable` fields the config layer fills
+    settings_type: type | None = None
+    # what one landed file covers, for the cursor (None: the source keeps no cursor)
+    window_of: WindowOf | None = None

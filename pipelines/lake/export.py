@@ -13,7 +13,6 @@ the AWS_* variables; AWS_ENDPOINT_URL for MinIO or another S3-compatible store).
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from urllib.parse import urlparse
 import duckdb
 
 from pipelines.config import Settings
+from pipelines.secrets import s3_credentials
 
 PARTITION_COLUMN = "_fetched_on"
 _FETCHED_AT = "_fetched_at"
@@ -39,7 +39,7 @@ class ExportedTable:
 
 def lake_location(settings: Settings) -> str:
     """GRANDSTAND_LAKE if set (a path or an s3:// URL), else `lake/` beside the warehouse."""
-    raw = os.environ.get("GRANDSTAND_LAKE")
+    raw = settings.lake
     if not raw:
         return str(settings.data_dir / "lake")
     if urlparse(raw).scheme in ("s3", "s3a", "gs", "gcs", "r2"):
@@ -66,12 +66,9 @@ def _httpfs_extension() -> str:
 def _configure_remote(con: duckdb.DuckDBPyConnection) -> None:
     """S3 credentials from the usual AWS_* variables (httpfs comes from the duckdb-extension-httpfs wheel)."""
     con.execute(f"load '{_httpfs_extension()}'")
-    options = {
-        "KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID"),
-        "SECRET": os.environ.get("AWS_SECRET_ACCESS_KEY"),
-        "REGION": os.environ.get("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION", "us-east-1")),
-    }
-    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    credentials = s3_credentials()
+    options = {"KEY_ID": credentials.key_id, "SECRET": credentials.secret, "REGION": credentials.region}
+    endpoint = credentials.endpoint
     if endpoint:
         parsed = urlparse(endpoint)
         options["ENDPOINT"] = parsed.netloc or parsed.path

@@ -39,7 +39,7 @@ def racing(con) -> None:
     bias = q.draw_bias(con, row.racecourse, row.surface, int(row.distance_m))
     st.bar_chart(bias, x="draw", y=["win_rate", "expected_win_rate"], stack=False)
     st.subheader("Favourites: win rate against the probability their odds implied")
-    course = st.radio("racecourse", ["ST", "HV"], horizontal=True)
+    course = st.radio("racecourse", q.racecourses(con), horizontal=True)
     fav = q.favourite_performance(con, course)
     st.line_chart(fav, x="race_year", y=["favourite_win_rate", "mean_implied_probability"])
     st.subheader("A horse's form")

@@ -31,6 +31,12 @@ def strike_rates(con: duckdb.DuckDBPyConnection, who: str, min_rides: int, limit
     )
 
 
+def racecourses(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The racecourse codes (ST, HV), from the racecourse dimension (the seed racecourses)."""
+    codes = _df(con, "select racecourse from marts.dim_racing_racecourse order by racecourse desc")
+    return codes["racecourse"].tolist()  # ST first, as the dashboard always showed it
+
+
 def racecourse_distances(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _df(
         con,

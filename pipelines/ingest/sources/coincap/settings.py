@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 
-from pipelines.config import SAMPLE_ROOT
+from pipelines.config import SAMPLE_ROOT, configurable
 
 SOURCE = "coincap"
-# Overridable so the live path can be exercised against a local test server.
-API_BASE = os.environ.get("COINCAP_API_BASE", "https://rest.coincap.io/v3")
+API_BASE = "https://rest.coincap.io/v3"
 PAGE_LIMIT = 100  # CoinCap's documented maximum is 2000; small pages keep each landed body small
 HISTORY_INTERVALS = ("d1", "h1")
 # History is fetched for the top assets by rank; the asset list itself is paginated to its end.
 HISTORY_TOP_N = 25
 MIN_INTERVAL_S = 0.5  # stay well inside the free tier's rate limit
 SAMPLE_DIR = SAMPLE_ROOT / SOURCE
+
+
+@dataclass(frozen=True)
+class CoinCapSettings:
+    """The live fetch's settings, built by `pipelines.config.source_settings` (or by a test, for a local server)."""
+
+    # [sources.coincap] api_base, SOURCES__COINCAP__API_BASE or COINCAP_API_BASE
+    api_base: str = configurable(API_BASE, "COINCAP_API_BASE")
+    # [sources.coincap] api_key in .dlt/secrets.toml, SOURCES__COINCAP__API_KEY or COINCAP_API_KEY; never printed
+    api_key: str | None = configurable(None, "COINCAP_API_KEY", secret=True)
+
 
 # (file, endpoint, params, origin) — the provenance of each file is in data/sample/coincap/README.md
 SAMPLE_FILES: tuple[tuple[str, str, dict[str, str], str], ...] = (

@@ -35,4 +35,6 @@ SPEC = SourceSpec(
     classify=parse.classify,
     sample=sample,
     fetch=client.fetch,
+    settings_type=settings.EventsSettings,
+    window_of=client.window_of,
 )

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 
-from pipelines.config import SAMPLE_ROOT
+from pipelines.config import SAMPLE_ROOT, configurable
 from pipelines.ingest.sources.events.generator import GeneratorConfig
 
 SOURCE = "events"
-# A local folder or an S3-compatible URL (s3://bucket/prefix); credentials as for fsspec/s3fs.
-DROP_URL = os.environ.get("GRANDSTAND_EVENTS_DROP", "")
 DROP_PATTERNS = ("**/*.jsonl", "**/*.jsonl.gz", "**/*.json", "**/*.json.gz")
 SAMPLE_DIR = SAMPLE_ROOT / SOURCE
+
+
+@dataclass(frozen=True)
+class EventsSettings:
+    """The live fetch's settings, built by `pipelines.config.source_settings` (or by a test, for a local folder)."""
+
+    # the drop: a local folder or an S3-compatible URL (s3://bucket/prefix; credentials as for fsspec/s3fs), from
+    # GRANDSTAND_EVENTS_DROP, SOURCES__EVENTS__DROP_URL or [sources.events] drop_url
+    drop_url: str = configurable("", "GRANDSTAND_EVENTS_DROP")
+
 
 # (file, endpoint, origin); provenance in data/sample/events/README.md
 SAMPLE_FILES: tuple[tuple[str, str, str], ...] = (

@@ -64,4 +64,6 @@ SPEC = SourceSpec(
     sample=sample,
     fetch=client.fetch,
     http_policy_min_interval_s=settings.MIN_INTERVAL_S,
+    settings_type=settings.F1Settings,
+    window_of=client.window_of,
 )

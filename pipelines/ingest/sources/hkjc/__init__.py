@@ -18,12 +18,15 @@ SPEC = SourceSpec(
     name=settings.SOURCE,
     description="Hong Kong Jockey Club race results pages, and the Kaggle hkracing history (1997-2005).",
     tables={
-        "races": TableSpec("races", "merge", ("race_date", "racecourse", "race_no"), time_column="race_date"),
+        # pages keep the racecourse and pool as published (Sha Tin, 沙田): staging maps them to codes and dedupes
+        "races": TableSpec("races", "merge", ("race_date", "racecourse_published", "race_no"), time_column="race_date"),
         # keyed by race and horse: a withdrawn runner (WV, WX …) is listed with no saddle-cloth number
         "runners": TableSpec(
-            "runners", "merge", ("race_date", "racecourse", "race_no", "horse_code"), time_column="race_date"
+            "runners", "merge", ("race_date", "racecourse_published", "race_no", "horse_code"), time_column="race_date"
         ),
-        "dividends": TableSpec("dividends", "merge", ("race_date", "racecourse", "race_no", "pool", "line_no")),
+        "dividends": TableSpec(
+            "dividends", "merge", ("race_date", "racecourse_published", "race_no", "pool_published", "line_no")
+        ),
         "history_races": TableSpec("history_races", "merge", ("race_id",), time_column="race_date"),
         "history_runs": TableSpec("history_runs", "merge", ("race_id", "horse_no")),
     },
@@ -32,4 +35,6 @@ SPEC = SourceSpec(
     sample=sample,
     fetch=client.fetch,
     http_policy_min_interval_s=settings.MIN_INTERVAL_S,
+    settings_type=settings.HkjcSettings,
+    window_of=client.window_of,
 )

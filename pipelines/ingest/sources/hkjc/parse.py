@@ -1,8 +1,10 @@
 """HKJC LocalResults pages → race, runner and dividend rows; Kaggle hkracing CSVs → history rows. Pure.
 
 The page parser reads by structure (the `race_tab`, `performance` and `dividend_tab` blocks, cell positions, link
-ids), not by the words on the page, so English and Chinese pages give the same rows. Words that carry meaning
-(going, surface, pools, lengths, the dead-heat mark) are mapped from either language to one English code.
+ids), not by the words on the page, and keeps every word as published, in the page's language: racecourse, class,
+going, surface, pool, placing (with its dead-heat mark) and margin. dbt staging maps the words of either language to
+one code from the seeds (`seeds/racecourses.csv`, `seeds/hkjc_*.csv`), so English and Chinese pages of a race end as
+the same staging rows.
 
 A race that was not run (abandoned, or declared void) has no `race_tab` or runner table: its page shows the
 meeting's race tabs (the current race's tab is the one image without a link, `racecard_rt_<n>_o`), a notice, and
@@ -32,14 +34,14 @@ from pipelines.ingest.spec import ParseError, UnknownFormat
 RACES = pa.schema(
     [
         ("race_date", pa.date32()),
-        ("racecourse", pa.string()),
+        ("racecourse_published", pa.string()),
         ("race_no", pa.int32()),
         ("race_index", pa.int32()),
-        ("race_class", pa.string()),
+        ("race_class_published", pa.string()),
         ("distance_m", pa.int32()),
         ("rating_band", pa.string()),
-        ("going", pa.string()),
-        ("surface", pa.string()),
+        ("going_published", pa.string()),
+        ("surface_published", pa.string()),
         ("course", pa.string()),
         ("race_name", pa.string()),
         ("prize_hkd", pa.int64()),
@@ -51,11 +53,9 @@ RACES = pa.schema(
 RUNNERS = pa.schema(
     [
         ("race_date", pa.date32()),
-        ("racecourse", pa.string()),
+        ("racecourse_published", pa.string()),
         ("race_no", pa.int32()),
         ("placing", pa.string()),
-        ("finish_position", pa.int32()),
-        ("is_dead_heat", pa.bool_()),
         ("horse_no", pa.int32()),
         ("horse_name", pa.string()),
         ("horse_code", pa.string()),
@@ -68,7 +68,6 @@ RUNNERS = pa.schema(
         ("declared_weight_lb", pa.int32()),
         ("draw", pa.int32()),
         ("lbw", pa.string()),
-        ("lbw_lengths", pa.float64()),
         ("running_positions", pa.string()),
         ("finish_time_seconds", pa.float64()),
         ("win_odds", pa.float64()),
@@ -77,9 +76,8 @@ RUNNERS = pa.schema(
 DIVIDENDS = pa.schema(
     [
         ("race_date", pa.date32()),
-        ("racecourse", pa.string()),
+        ("racecourse_published", pa.string()),
         ("race_no", pa.int32()),
-        ("pool", pa.string()),
         ("pool_published", pa.string()),
         ("line_no", pa.int32()),
         ("winning_combination", pa.string()),
@@ -88,53 +86,6 @@ DIVIDENDS = pa.schema(
     ]
 )
 
-RACECOURSES = {"沙田": "ST", "sha tin": "ST", "跑馬地": "HV", "happy valley": "HV"}
-GOING = {
-    "好地至快地": "GOOD TO FIRM",
-    "好地至黏地": "GOOD TO YIELDING",
-    "黏地至軟地": "YIELDING TO SOFT",
-    "好地": "GOOD",
-    "快地": "FIRM",
-    "黏地": "YIELDING",
-    "軟地": "SOFT",
-    "大爛地": "HEAVY",
-    "濕快地": "WET FAST",
-    "濕慢地": "WET SLOW",
-    "慢地": "SLOW",
-    "良好": "GOOD",
-}
-SURFACES = {"草地": "TURF", "turf": "TURF", "全天候跑道": "ALL WEATHER TRACK", "all weather track": "ALL WEATHER TRACK"}
-POOLS = {
-    "獨贏": "WIN",
-    "位置": "PLACE",
-    "連贏": "QUINELLA",
-    "位置q": "QUINELLA PLACE",
-    "二重彩": "FORECAST",
-    "三重彩": "TIERCE",
-    "單t": "TRIO",
-    "四連環": "FIRST 4",
-    "四重彩": "QUARTET",
-    "孖寶": "DOUBLE",
-    "三寶": "TREBLE",
-    "孖t": "DOUBLE TRIO",
-    "三t": "TRIPLE TRIO",
-    "六環彩": "SIX UP",
-}
-CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
-MARGINS = {  # lengths behind for the named short margins, in either language
-    "鼻位": 0.05,
-    "NOSE": 0.05,
-    "短馬頭位": 0.1,
-    "SH": 0.1,
-    "馬頭位": 0.2,
-    "頭位": 0.2,
-    "HD": 0.2,
-    "頸位": 0.3,
-    "N": 0.3,
-    "-": 0.0,
-}
-DEAD_HEAT_MARKS = ("DH", "平頭馬")  # after the shared position: '2 DH' (English), '2 平頭馬' (Chinese)
-SPECIAL_PLACINGS = ("WV", "WV-A", "WX", "WX-A", "PU", "UR", "DNF", "DISQ", "FE", "TNP", "DO", "DH", "VOID")
 PERFORMANCE_COLUMNS = 12
 PLACING_HEADERS = ("名次", "Pla.", "Place", "Plc.")
 HEADERS = {
@@ -192,28 +143,6 @@ def _float(text: str) -> float | None:
         return None
 
 
-def lengths(lbw: str) -> float | None:
-    """'-' → 0, '3/4' → 0.75, '1-1/4' → 1.25, 'SH'/'短馬頭位' → 0.1; '---' (no finish) → None."""
-    text = lbw.strip()
-    if text in MARGINS:
-        return MARGINS[text]
-    match = re.fullmatch(r"(?:(\d+)-)?(\d+)/(\d+)", text)
-    if match:
-        return int(match[1] or 0) + int(match[2]) / int(match[3])
-    return float(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else None
-
-
-def placing_position(placing: str) -> tuple[int | None, bool]:
-    """'1' → 1; '2 DH' or '2 平頭馬' → 2 (dead heat); 'WV', 'PU', 'DISQ' … → None."""
-    match = re.fullmatch(r"(\d+)\s*(\S.*)?", placing.strip())
-    if match is None:
-        return None, False
-    mark = (match[2] or "").strip().upper()
-    if mark and mark not in DEAD_HEAT_MARKS:
-        return None, False
-    return int(match[1]), bool(mark)
-
-
 def _link_id(cell: LexborNode, key: str) -> str | None:
     link = cell.css_first("a")
     href = link.attributes.get("href") if link is not None else None
@@ -227,35 +156,24 @@ def _link_id(cell: LexborNode, key: str) -> str | None:
 
 
 def _meeting(tree: LexborHTMLParser) -> tuple[date, str]:
+    """The meeting's date and its racecourse as published (Sha Tin, 沙田): the text after the date."""
     node = tree.css_first("span.f_fl.f_fs13") or tree.css_first("div.raceMeeting_select span")
     text = _text(node)
     match = re.search(r"(\d{2})/(\d{2})/(\d{4})", text)
     if not match:
         raise ParseError("no race meeting date (dd/mm/yyyy) in the meeting header")
-    venue = text[match.end() :].strip().lower()
-    course = next((code for name, code in RACECOURSES.items() if venue.startswith(name)), None)
-    if course is None:
-        raise ParseError(f"unknown racecourse in meeting header {text!r}")
-    return date(int(match[3]), int(match[2]), int(match[1])), course
+    venue = text[match.end() :].strip()
+    if not venue:
+        raise ParseError(f"no racecourse after the date in meeting header {text!r}")
+    return date(int(match[3]), int(match[2]), int(match[1])), venue
 
 
-def _race_class(text: str) -> str:
-    zh = re.search(r"第([一二三四五])班", text)
-    if zh:
-        return f"Class {CHINESE_DIGITS[zh[1]]}"
-    en = re.search(r"Class\s+(\d)", text, flags=re.I)
-    if en:
-        return f"Class {en[1]}"
-    group = re.search(r"(一|二|三)級賽|Group\s+(One|Two|Three)", text, flags=re.I)
-    if group:
-        number = CHINESE_DIGITS.get(group[1] or "") or {"one": 1, "two": 2, "three": 3}[group[2].lower()]
-        return f"Group {number}"
-    if "新馬" in text or "griffin" in text.lower():
-        return "Griffin"
-    return text.split(" - ")[0].strip()
+def _before_dash(text: str) -> str | None:
+    """The first part of a cell published as parts joined by ' - ' ('第四班 - 1800米 - (60-40)' → '第四班')."""
+    return text.split(" - ")[0].strip() or None
 
 
-def _race(table: LexborNode, race_date: date, course: str, language: str) -> dict[str, Any]:
+def _race(table: LexborNode, race_date: date, venue: str, language: str) -> dict[str, Any]:
     rows = [[_text(c) for c in r.css("td")] for r in table.css("tr")]
     if len(rows) < 5:
         raise ParseError(f"race_tab has {len(rows)} rows, expected at least 5 (changed or truncated page)")
@@ -267,20 +185,19 @@ def _race(table: LexborNode, race_date: date, course: str, language: str) -> dic
     distance = re.search(r"(\d{3,4})\s*(?:米|M)", class_line, flags=re.I)
     band = re.search(r"\((\d+-\d+)\)", class_line)
     going_text = rows[2][2] if len(rows[2]) > 2 else ""
-    track_text = rows[3][2] if len(rows[3]) > 2 else ""
-    surface = next((code for name, code in SURFACES.items() if name in track_text.lower()), None)
+    track_text = rows[3][2] if len(rows[3]) > 2 else ""  # '草地 - "B+2" 賽道', 'TURF - "B+2" COURSE', '全天候跑道'
     course_letter = re.search(r'"([^"]+)"', track_text)
     times = [t for t in (_seconds(x.strip("()")) for x in rows[4][2:]) if t is not None]
     return {
         "race_date": race_date,
-        "racecourse": course,
+        "racecourse_published": venue,
         "race_no": int(numbers[0]),
         "race_index": int(numbers[1]) if len(numbers) > 1 else None,
-        "race_class": _race_class(class_line),
+        "race_class_published": _before_dash(class_line),
         "distance_m": int(distance[1]) if distance else None,
         "rating_band": band[1] if band else None,
-        "going": GOING.get(going_text, going_text.upper() or None),
-        "surface": surface,
+        "going_published": going_text or None,
+        "surface_published": _before_dash(track_text),
         "course": course_letter[1] if course_letter else None,
         "race_name": rows[3][0] or None,
         "prize_hkd": _int(rows[4][0]),
@@ -314,7 +231,7 @@ def _notice(tree: LexborHTMLParser) -> str | None:
     return " ".join(p for p in parts if p) or None
 
 
-def _race_not_run(tree: LexborHTMLParser, race_date: date, course: str, language: str) -> dict[str, Any]:
+def _race_not_run(tree: LexborHTMLParser, race_date: date, venue: str, language: str) -> dict[str, Any]:
     """The race row of a page for a race that was not run: its number from the race tabs, its notice as published."""
     race_no, notice = _current_race_no(tree), _notice(tree)
     if race_no is None or notice is None or tree.css_first("div.performance table") is not None:
@@ -322,7 +239,7 @@ def _race_not_run(tree: LexborHTMLParser, race_date: date, course: str, language
     return {
         **{name: None for name in RACES.names},
         "race_date": race_date,
-        "racecourse": course,
+        "racecourse_published": venue,
         "race_no": race_no,
         "race_notice": notice,
         "page_language": language,
@@ -342,18 +259,13 @@ def _runners(tree: LexborHTMLParser, key: dict[str, Any]) -> list[dict[str, Any]
         cells = row.css("td")
         if len(cells) != PERFORMANCE_COLUMNS:
             raise ParseError(f"runner row has {len(cells)} cells, expected {PERFORMANCE_COLUMNS}")
-        placing = _text(cells[0])
-        position, dead_heat = placing_position(placing)
         name_cell = _text(cells[2])
         code = re.search(r"\(([A-Z]\d{3})\)", name_cell)
         positions = [_text(d) for d in cells[9].css("div > div")] or _text(cells[9]).split()
-        lbw = _text(cells[8])
         out.append(
             {
                 **key,
-                "placing": placing,
-                "finish_position": position,
-                "is_dead_heat": dead_heat,
+                "placing": _text(cells[0]),  # as published: '1', '2 DH' / '2 平頭馬', 'WV', 'PU' …
                 "horse_no": _int(_text(cells[1])),
                 "horse_name": re.sub(r"\s*\([A-Z]\d{3}\)\s*$", "", name_cell).strip(),
                 "horse_code": code[1] if code else None,
@@ -365,8 +277,7 @@ def _runners(tree: LexborHTMLParser, key: dict[str, Any]) -> list[dict[str, Any]
                 "actual_weight_lb": _int(_text(cells[5])),
                 "declared_weight_lb": _int(_text(cells[6])),
                 "draw": _int(_text(cells[7])),
-                "lbw": lbw,
-                "lbw_lengths": lengths(lbw) if position is not None else None,
+                "lbw": _text(cells[8]),  # as published: '-', '3/4', '1-1/4', 'SH' / '短馬頭位', '---'
                 "running_positions": " ".join(p for p in positions if p) or None,
                 "finish_time_seconds": _seconds(_text(cells[10])),
                 "win_odds": _float(_text(cells[11])),
@@ -391,7 +302,6 @@ def _dividends(tree: LexborHTMLParser, key: dict[str, Any]) -> list[dict[str, An
         out.append(
             {
                 **key,
-                "pool": POOLS.get(pool.lower(), pool.upper()),
                 "pool_published": pool,
                 "line_no": line,
                 "winning_combination": combination,
@@ -416,15 +326,15 @@ def parse_results_page(data: bytes) -> dict[str, pa.Table]:
         raise ParseError(f"truncated page ({len(data)} bytes, no closing </html>)")
     tree = LexborHTMLParser(data)
     language = _language(tree)
-    race_date, course = _meeting(tree)
+    race_date, venue = _meeting(tree)
     race_tab = tree.css_first("div.race_tab table")
     if race_tab is None:  # a race that was not run: no race details, no runners, the dividends as refunds
-        race = _race_not_run(tree, race_date, course, language)
-        key = {"race_date": race_date, "racecourse": course, "race_no": race["race_no"]}
+        race = _race_not_run(tree, race_date, venue, language)
+        key = {"race_date": race_date, "racecourse_published": venue, "race_no": race["race_no"]}
         runners: list[dict[str, Any]] = []
     else:
-        race = _race(race_tab, race_date, course, language)
-        key = {"race_date": race_date, "racecourse": course, "race_no": race["race_no"]}
+        race = _race(race_tab, race_date, venue, language)
+        key = {"race_date": race_date, "racecourse_published": venue, "race_no": race["race_no"]}
         runners = _runners(tree, key)
         if not runners:  # race details but no runner table: only a race that was not run, with its notice
             race["race_notice"] = _notice(tree)

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 
-from pipelines.config import SAMPLE_ROOT
+from pipelines.config import SAMPLE_ROOT, configurable
 
 SOURCE = "hkjc"
-BASE_URL = os.environ.get("HKJC_BASE_URL", "https://racing.hkjc.com")
+BASE_URL = "https://racing.hkjc.com"
 RESULTS_PATH = {"en": "/en-us/local/information/localresults", "zh": "/zh-hk/local/information/localresults"}
-LANGUAGE = os.environ.get("HKJC_LANGUAGE", "en")  # en or zh: the parser gives the same rows for both
+LANGUAGE = "en"  # en or zh: the parser gives the same rows for both
 RACECOURSES = ("ST", "HV")
 MIN_INTERVAL_S = 2.0  # one request at a time, at most one every two seconds
 SAMPLE_DIR = SAMPLE_ROOT / SOURCE
+
+
+@dataclass(frozen=True)
+class HkjcSettings:
+    """The live scrape's settings, built by `pipelines.config.source_settings` (or by a test, for a local server)."""
+
+    # [sources.hkjc] base_url / language, SOURCES__HKJC__BASE_URL …, or HKJC_BASE_URL / HKJC_LANGUAGE
+    base_url: str = configurable(BASE_URL, "HKJC_BASE_URL")
+    language: str = configurable(LANGUAGE, "HKJC_LANGUAGE")
+    racecourses: tuple[str, ...] = RACECOURSES
+
+    def __post_init__(self) -> None:
+        if self.language not in RESULTS_PATH:
+            raise ValueError(f"HKJC language must be one of {', '.join(RESULTS_PATH)}, not {self.language!r}")
+
 
 SPECIAL_PLACING_RACES: tuple[tuple[str, str, int], ...] = (
     ("2020-01-01", "ST", 5),

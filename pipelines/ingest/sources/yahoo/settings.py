@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
+from dataclasses import dataclass
 
-from pipelines.config import PROJECT_ROOT, SAMPLE_ROOT
+from pipelines.config import PROJECT_ROOT, SAMPLE_ROOT, configurable
 from pipelines.ingest.sources.yahoo.parse import classify
 
 SOURCE = "yahoo"
-API_BASE = os.environ.get("YAHOO_CHART_BASE", "https://query2.finance.yahoo.com/v8/finance/chart")
+API_BASE = "https://query2.finance.yahoo.com/v8/finance/chart"
 UNIVERSE_SEED = PROJECT_ROOT / "seeds" / "yahoo_tickers.csv"
 MINUTE_WINDOW_DAYS = 7  # Yahoo serves 1m bars in windows of at most 7 days ...
 MINUTE_LOOKBACK_DAYS = 30  # ... and only within the last 30 days
@@ -21,6 +21,19 @@ SAMPLE_DIR = SAMPLE_ROOT / SOURCE
 TICKER = re.compile(r"^[A-Z0-9.^=-]{1,15}$")
 
 _CHART_NAME = re.compile(r"^chart_(?P<ticker>.+)_(?P<interval>\w+)_(?P<period1>\d+)_(?P<period2>\d+)\.json$")
+
+
+@dataclass(frozen=True)
+class YahooSettings:
+    """The live fetch's settings, built by `pipelines.config.source_settings` (or by a test, for a local server)."""
+
+    # [sources.yahoo] api_base, SOURCES__YAHOO__API_BASE or YAHOO_CHART_BASE
+    api_base: str = configurable(API_BASE, "YAHOO_CHART_BASE")
+    tickers: tuple[str, ...] | None = None  # None: the universe in seeds/yahoo_tickers.csv
+    intervals: tuple[str, ...] = INTERVALS
+
+    def universe(self) -> list[str]:
+        return list(self.tickers) if self.tickers is not None else universe()
 
 
 def universe() -> list[str]:
