@@ -7,7 +7,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup setup-spark run test test-ui test-spark lint pytest dbt-test docs dashboard bench clean
+.PHONY: setup setup-spark run test test-ui test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
 
 setup:  ## create .venv and install the project with pinned versions
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -58,6 +58,9 @@ test-spark:  ## build every model on Spark from the sample lake, run the tests, 
 dashboard:  ## serve the dashboards on http://127.0.0.1:8501
 	$(GS) dashboard
 
+orchestrate:  ## the Dagster UI on http://127.0.0.1:3000 over the sample (DAGSTER_HOME=data/dagster); schedules start stopped
+	$(GS) orchestrate
+
 docs:  ## generate and serve the dbt docs site (the data dictionary)
 	$(GS) docs --serve
 
@@ -65,4 +68,4 @@ bench:  ## benchmark; writes bench/results.json
 	$(PY) -m bench
 
 clean:
-	rm -rf data/landing data/warehouse*.duckdb* data/.dlt data/reports target logs .ci-data .lint-data .ci-spark data/lake data/spark bench/data artifacts
+	rm -rf data/landing data/warehouse*.duckdb* data/.dlt data/reports data/dagster target logs .ci-data .lint-data .ci-spark data/lake data/spark bench/data artifacts
