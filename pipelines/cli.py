@@ -71,10 +71,11 @@ def _extract_and_load(
     full_refresh: bool,
     start: date | None = None,
     end: date | None = None,
+    run_id: str | None = None,
 ) -> tuple[bool, list[str]]:
     """Extract then load each source; one source's failure does not stop the others. Returns (ok, lines)."""
     ok, lines = True, []
-    run_id = uuid.uuid4().hex[:12]
+    run_id = run_id or uuid.uuid4().hex[:12]
     for source in sources:
         with _progress() as progress:
             task = progress.add_task(f"extract {source}", total=None)
@@ -92,7 +93,7 @@ def _extract_and_load(
         if run.error:
             ok = False
             console.print(f"✗ {source}: {run.error}", style="red", soft_wrap=True, markup=False)
-        lines += run.summary()
+        lines += run.summary() + ([f"  ✗ {source}: {run.error}"] if run.error else [])
     return ok, lines
 
 
@@ -109,7 +110,16 @@ def _count_line(counts: Counter[str]) -> str:
     return f"{built} models/seeds/snapshots built, {passed} tests passed, {warned} warned, {_failed(counts)} failed"
 
 
-def _transform(settings: Settings, select: list[str] | None, full_refresh: bool) -> tuple[bool, list[str]]:
+def _transform(
+    settings: Settings, select: list[str] | None, full_refresh: bool, run_id: str | None = None
+) -> tuple[bool, list[str]]:
+    """dbt build, source freshness and the quality report; then the run's transform is recorded against its loads
+    (`run_id`, for audit.run_slas) and the alerts it raises are sent: failed error-severity tests, stale sources,
+    missed SLAs."""
+    from datetime import UTC, datetime
+
+    from pipelines.operate.alerts import Alert, missed_sla_alerts, send_alerts, summary_line
+    from pipelines.operate.audit import record_transform
     from pipelines.transform.runner import build
 
     with console.status("dbt build"):
@@ -118,17 +128,41 @@ def _transform(settings: Settings, select: list[str] | None, full_refresh: bool)
     lines = [f"dbt: {_count_line(result.counts)}"]
     lines += [f"  ✗ {f}" for f in result.failures[:20]]
     from pipelines.transform.quality_report import write_quality_report
-    from pipelines.transform.runner import source_freshness
+    from pipelines.transform.runner import source_freshness_results
 
     with console.status("dbt source freshness"):
-        freshness = source_freshness(settings)
+        freshness, stale = source_freshness_results(settings)
     lines.append("freshness: " + (", ".join(f"{n} {s}" for s, n in sorted(freshness.items())) or "no sources"))
 
     lines.append(f"quality report: {write_quality_report(settings)}")
+    label = run_id or f"transform-{uuid.uuid4().hex[:12]}"  # `run_id`: the run (or transform) being reported
+    alerts = [Alert("test-failure", label, c.unique_id, c.failing_rows, c.message) for c in result.failed_checks]
+    alerts += [
+        Alert("stale-source", label, s.unique_id, None, f"newest row loaded at {s.max_loaded_at} ({s.age_hours} h "
+              "ago): past the source's error_after freshness")
+        for s in stale
+    ]  # fmt: skip
+    if run_id:
+        record_transform(settings, run_id, datetime.now(UTC), len(result.failed_checks))
+        alerts += missed_sla_alerts(settings, run_id)
+    alert_line = summary_line(alerts, send_alerts(settings, alerts))
+    if alert_line:
+        lines.append(alert_line)
     return result.ok and failed == 0, lines
 
 
-def _finish(ok: bool, lines: list[str], started: float) -> int:
+def _finish(ok: bool, lines: list[str], started: float, *, alert: tuple[Settings, str, str] | None = None) -> int:
+    """Print the summary; a failed `run`, `transform` or `backfill` (`alert`: settings, run id, command) sends the
+    failed-run alert, naming the run, the command and the failures the summary lists."""
+    if not ok and alert is not None:
+        from pipelines.operate.alerts import Alert, send_alerts, summary_line
+
+        settings, run_id, command = alert
+        failed_lines = "\n".join(line.strip() for line in lines if "✗" in line)
+        failure = Alert("failed-run", run_id, command, None, failed_lines or "see the run's summary")
+        alert_line = summary_line([failure], send_alerts(settings, [failure]))
+        if alert_line:
+            lines = [*lines, alert_line]
     console.rule("summary")
     for line in lines:
         console.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -139,15 +173,18 @@ def _finish(ok: bool, lines: list[str], started: float) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
     sources = args.sources or list(SOURCE_NAMES)
+    run_id = uuid.uuid4().hex[:12]
     with writer_lock(settings.lock_path):
-        ok, lines = _extract_and_load(sources, settings, full_refresh=args.full_refresh)
+        ok, lines = _extract_and_load(sources, settings, full_refresh=args.full_refresh, run_id=run_id)
         select = None
         if args.sources:
-            select = [item for s in sources for item in (f"tag:{s}+",)] + ["resource_type:seed"]
-        t_ok, t_lines = _transform(settings, select, args.full_refresh)
+            # and the SLA view (audit.run_slas) with the run log view it reads: the missed-SLA alerts come from it
+            select = [item for s in sources for item in (f"tag:{s}+",)] + ["resource_type:seed", "+run_slas"]
+        t_ok, t_lines = _transform(settings, select, args.full_refresh, run_id)
         if ok and t_ok:
             save_last_good_copy(settings)
-    return _finish(ok and t_ok, lines + t_lines, started)
+    command = " ".join(["grandstand run", *args.sources])
+    return _finish(ok and t_ok, lines + t_lines, started, alert=(settings, run_id, command))
 
 
 def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
@@ -159,10 +196,14 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
     if args.end < args.start:
         raise ValueError(f"--end {args.end} is before --start {args.start}")
     started = time.monotonic()
+    run_id = uuid.uuid4().hex[:12]
     with writer_lock(settings.lock_path):
-        ok, lines = _extract_and_load([args.source], settings, full_refresh=False, start=args.start, end=args.end)
-        t_ok, t_lines = _transform(settings, [f"tag:{args.source}+", "resource_type:seed"], False)
-    return _finish(ok and t_ok, lines + t_lines, started)
+        ok, lines = _extract_and_load(
+            [args.source], settings, full_refresh=False, start=args.start, end=args.end, run_id=run_id
+        )
+        t_ok, t_lines = _transform(settings, [f"tag:{args.source}+", "resource_type:seed", "+run_slas"], False, run_id)
+    command = f"grandstand backfill {args.source}"
+    return _finish(ok and t_ok, lines + t_lines, started, alert=(settings, run_id, command))
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
@@ -194,9 +235,10 @@ def cmd_transform(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
     if args.target == "spark":
         return _finish(*_transform_on_spark(settings, args.select, args.full_refresh), started)
+    run_id = f"transform-{uuid.uuid4().hex[:12]}"
     with writer_lock(settings.lock_path):
-        ok, lines = _transform(settings, args.select, args.full_refresh)
-    return _finish(ok, lines, started)
+        ok, lines = _transform(settings, args.select, args.full_refresh, run_id)
+    return _finish(ok, lines, started, alert=(settings, run_id, "grandstand transform"))
 
 
 def _transform_on_spark(settings: Settings, select: list[str] | None, full_refresh: bool) -> tuple[bool, list[str]]:

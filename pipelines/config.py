@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -147,3 +147,38 @@ def source_settings(source: str, cls: type[S]) -> S:
         if value is not None:
             values[f.name] = value
     return cls(**values)
+
+
+# --- alerts ---------------------------------------------------------------------------------------------------
+
+DEFAULT_ALERT_WINDOW_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Where alerts go (apprise URLs: mailto://, slack://, json://, ...) and how long one alert key stays quiet
+    after it was sent. No URLs: alerts are off. The URLs often hold credentials, so they are kept out of repr."""
+
+    urls: tuple[str, ...] = field(default=(), repr=False)
+    window_minutes: float = DEFAULT_ALERT_WINDOW_MINUTES
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.urls)
+
+
+def alert_settings() -> AlertSettings:
+    """GRANDSTAND_ALERT_URLS (or `alerts.urls` in .dlt/secrets.toml or .dlt/config.toml; the variable
+    ALERTS__URLS): apprise URLs separated by commas, spaces or newlines. GRANDSTAND_ALERT_WINDOW_MINUTES (or
+    `alerts.window_minutes`): the de-duplication window, default 60."""
+    raw = _lookup("alerts.urls", ("GRANDSTAND_ALERT_URLS",), secret=True) or config_value("alerts.urls")
+    text = (raw or "").strip()
+    if text.startswith("["):  # a TOML list, as dlt hands it over: urls = ["json://...", "mailto://..."]
+        text = text.strip("[]").replace("'", " ").replace('"', " ")
+    urls = tuple(u for u in text.replace(",", " ").split() if u)
+    window = config_value("alerts.window_minutes", "GRANDSTAND_ALERT_WINDOW_MINUTES")
+    try:
+        minutes = float(window) if window else DEFAULT_ALERT_WINDOW_MINUTES
+    except ValueError:
+        raise ValueError(f"GRANDSTAND_ALERT_WINDOW_MINUTES must be a number of minutes, not {window!r}") from None
+    return AlertSettings(urls=urls, window_minutes=minutes)

@@ -36,3 +36,18 @@ def s3_credentials() -> S3Credentials:
         region=config_value("lake.region", "AWS_REGION", "AWS_DEFAULT_REGION") or "us-east-1",
         endpoint=config_value("lake.endpoint_url", "AWS_ENDPOINT_URL"),
     )
+
+
+def known_secret_values() -> list[str]:
+    """Every secret value set for this process (the PII salt, API keys, S3 credentials, the alert URLs), longest
+    first: what `pipelines.operate.alerts.redact` removes from any text before it is sent or logged."""
+    from pipelines.config import alert_settings
+
+    values = [
+        pii_salt(),
+        secret("sources.coincap.api_key", "COINCAP_API_KEY"),
+        secret("lake.aws_access_key_id", "AWS_ACCESS_KEY_ID"),
+        secret("lake.aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"),
+        *alert_settings().urls,
+    ]
+    return sorted({v for v in values if v and len(v) >= 4}, key=len, reverse=True)

@@ -103,8 +103,12 @@ def test_definitions_load_and_every_dbt_node_is_an_asset_with_lineage_to_its_raw
 
     for schedule in defs.schedules or []:
         assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED, schedule.name
+    # the alert sensors run from the start (they send nothing without GRANDSTAND_ALERT_URLS); the rest start stopped
+    alerting = {"alert_on_run_failure", "alert_on_missed_sla"}
+    assert alerting <= {sensor.name for sensor in defs.sensors or []}
     for sensor in defs.sensors or []:
-        assert sensor.default_status == dg.DefaultSensorStatus.STOPPED, sensor.name
+        expected = dg.DefaultSensorStatus.RUNNING if sensor.name in alerting else dg.DefaultSensorStatus.STOPPED
+        assert sensor.default_status == expected, sensor.name
         assert sensor.minimum_interval_seconds is not None and sensor.minimum_interval_seconds <= 60
 
 

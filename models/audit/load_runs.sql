@@ -19,6 +19,10 @@ renamed as (
         duplicates_removed,
         data_from,
         data_to,
+        rows_ingested,
+        late_rows,
+        transformed_at,
+        checks_failed,
         error as error_message
     from runs
 )

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import dlt
@@ -46,6 +46,9 @@ class LoadResult:
     duplicates: dict[str, int] = field(default_factory=dict)
     data_from: str | None = None
     data_to: str | None = None
+    # late rows: those older than `late_before`, the newest time an earlier run had loaded (None: not counted)
+    late_before: str | None = None
+    late_rows: int = 0
 
     def observe(self, table: str, batch: pa.Table, key: tuple[str, ...], time_column: str | None) -> None:
         """Count repeated natural keys in a batch handed to dlt, and widen the time range of the data."""
@@ -57,6 +60,28 @@ class LoadResult:
             low, high = (str(v) for v in pc.min_max(batch[time_column]).values() if v.is_valid)
             self.data_from = low if self.data_from is None else min(self.data_from, low)
             self.data_to = high if self.data_to is None else max(self.data_to, high)
+            if self.late_before is not None and low < self.late_before:  # same text form as data_to: comparable
+                self.late_rows += _count_before(batch[time_column], self.late_before)
+
+
+def _count_before(column: pa.ChunkedArray, text: str) -> int:
+    """Rows of `column` older than `text` (a value written as `LoadResult.data_to` writes it)."""
+    kind = column.type
+    try:
+        if pa.types.is_timestamp(kind):
+            value: object = datetime.fromisoformat(text)
+        elif pa.types.is_date(kind):
+            value = date.fromisoformat(text)
+        elif pa.types.is_integer(kind):
+            value = int(text)
+        elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            value = text
+        else:
+            return 0
+        threshold = pa.scalar(value, type=kind)
+    except (ValueError, TypeError, pa.ArrowException):
+        return 0
+    return int(pc.sum(pc.less(column, threshold)).as_py() or 0)
 
 
 def raw_dataset(source: str) -> str:
@@ -278,6 +303,7 @@ def load_source(
     full_refresh: bool = False,
     run_id: str = "",
     progress: Progress | None = None,
+    late_before: str | None = None,
 ) -> LoadResult:
     landing = LandingZone(settings.landing)
     entries = landing.manifest(spec.name)
@@ -289,7 +315,7 @@ def load_source(
     if full_refresh:
         done, known = set(), {}
     pending = [e for e in entries if e.sha256 not in done]
-    result = LoadResult(source=spec.name)
+    result = LoadResult(source=spec.name, late_before=late_before)
     if not pending:
         return result
 

@@ -31,10 +31,15 @@ create table if not exists {SCHEMA}.load_runs (
 alter table {SCHEMA}.load_runs add column if not exists duplicates_removed json;
 alter table {SCHEMA}.load_runs add column if not exists data_from varchar;
 alter table {SCHEMA}.load_runs add column if not exists data_to varchar;
+alter table {SCHEMA}.load_runs add column if not exists rows_ingested bigint;
+alter table {SCHEMA}.load_runs add column if not exists late_rows bigint;
+alter table {SCHEMA}.load_runs add column if not exists transformed_at timestamptz;
+alter table {SCHEMA}.load_runs add column if not exists checks_failed integer;
 """
 COLUMNS = (
     "run_id", "source", "mode", "started_at", "ended_at", "status", "files_filed", "files_loaded",
-    "files_quarantined", "rows_loaded", "error", "duplicates_removed", "data_from", "data_to",
+    "files_quarantined", "rows_loaded", "error", "duplicates_removed", "data_from", "data_to", "rows_ingested",
+    "late_rows",
 )  # fmt: skip
 
 
@@ -54,6 +59,11 @@ class RunRecord:
     duplicates_removed: dict[str, int]
     data_from: str | None
     data_to: str | None
+    late_rows: int | None = None  # rows older than the newest an earlier run loaded; None: not counted (full refresh)
+
+    @property
+    def rows_ingested(self) -> int:
+        return sum(self.rows_loaded.values())
 
 
 def record_run(settings: Settings, record: RunRecord) -> None:
@@ -78,7 +88,37 @@ def record_run(settings: Settings, record: RunRecord) -> None:
                 json.dumps(record.duplicates_removed, sort_keys=True),
                 record.data_from,
                 record.data_to,
+                record.rows_ingested,
+                record.late_rows,
             ],
+        )
+    finally:
+        con.close()
+
+
+def latest_data_to(settings: Settings, source: str) -> str | None:
+    """The newest data time any earlier run of `source` loaded (`data_to`): rows older than it are late."""
+    if not settings.warehouse.exists():
+        return None
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        rows = query(
+            con, f"select max(data_to) from {SCHEMA}.load_runs where source = ? and status <> 'failed'", [source]
+        )
+    finally:
+        con.close()
+    return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+
+def record_transform(settings: Settings, run_id: str, finished_at: datetime, checks_failed: int) -> None:
+    """After dbt built what a run loaded: when its data reached the marts, and how many error-severity tests failed.
+    Each source row of the run gets both (audit.run_slas measures its SLA against `transformed_at`)."""
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        con.execute(DDL)
+        con.execute(
+            f"update {SCHEMA}.load_runs set transformed_at = ?, checks_failed = ? where run_id = ?",
+            [finished_at, checks_failed, run_id],
         )
     finally:
         con.close()

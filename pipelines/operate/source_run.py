@@ -11,7 +11,7 @@ from pipelines.config import Settings
 from pipelines.ingest.extract import extract
 from pipelines.ingest.load import LoadResult, Progress, load_source
 from pipelines.ingest.registry import get_spec
-from pipelines.operate.audit import RunRecord, record_run
+from pipelines.operate.audit import RunRecord, latest_data_to, record_run
 
 
 @dataclass
@@ -57,6 +57,8 @@ def extract_and_load(
     spec = get_spec(source)
     run = SourceRun(source=source, result=LoadResult(source=source))
     started = datetime.now(UTC)
+    # a full refresh reloads everything: nothing in it is late
+    late_before = None if full_refresh else latest_data_to(settings, source)
     try:
         if stage:
             stage(f"extract {source} ({settings.mode})" + (f" {start} .. {end}" if start else ""))
@@ -64,7 +66,9 @@ def extract_and_load(
         run.filed, run.skipped_windows = extracted.new_files, extracted.skipped_windows
         if stage:
             stage(f"load {source}: {run.filed} new file(s) filed")
-        run.result = load_source(spec, settings, full_refresh=full_refresh, run_id=run_id, progress=progress)
+        run.result = load_source(
+            spec, settings, full_refresh=full_refresh, run_id=run_id, progress=progress, late_before=late_before
+        )
     except Exception as exc:  # recorded in audit.load_runs; the caller reports it
         run.error = f"{exc.__class__.__name__}: {exc}"
     result = run.result
@@ -85,6 +89,7 @@ def extract_and_load(
             duplicates_removed=result.duplicates,
             data_from=result.data_from,
             data_to=result.data_to,
+            late_rows=None if full_refresh else result.late_rows,
         ),
     )
     return run

@@ -14,7 +14,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from pipelines.config import PROJECT_ROOT, Settings, dbt_target_dir, disable_telemetry, load_settings
 from pipelines.ingest.registry import SOURCE_NAMES, get_spec
+from pipelines.operate.audit import record_transform
 from pipelines.operate.lock import WarehouseBusy, writer_lock
 from pipelines.operate.reader import save_last_good_copy
 from pipelines.operate.source_run import extract_and_load
@@ -224,9 +225,16 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         args = ["build", *dbt_vars(settings)]
         if config.full_refresh:
             args.append("--full-refresh")
+        failed_checks = 0
         with warehouse_writer(context.log, settings):
-            # the CLI's target path, so dbt's partial parsing carries over between runs and the CLI
-            yield from dbt.cli(args, context=context, target_path=dbt_target_dir()).stream()
+            try:
+                # the CLI's target path, so dbt's partial parsing carries over between runs and the CLI
+                for event in dbt.cli(args, context=context, target_path=dbt_target_dir()).stream():
+                    if isinstance(event, dg.AssetCheckResult) and not event.passed:
+                        failed_checks += event.severity == dg.AssetCheckSeverity.ERROR
+                    yield event
+            finally:  # when the run's loads reached the marts, for audit.run_slas (as the CLI records it)
+                record_transform(settings, context.run_id, datetime.now(UTC), failed_checks)
             save_last_good_copy(settings)  # readers fall back to it while the next run writes
 
     return dbt_build

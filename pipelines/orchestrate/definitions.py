@@ -3,6 +3,7 @@ starts). Runs execute in one process, one step at a time, and the instance (dags
 
 import dagster as dg
 
+from pipelines.orchestrate.alerting import ALERT_SENSORS
 from pipelines.orchestrate.assets import RUN_LOG, SOURCE_ASSETS, build_dbt_assets, dbt_resource
 from pipelines.orchestrate.schedules import build_schedules, build_sensors, source_jobs
 
@@ -14,7 +15,7 @@ def build_definitions() -> dg.Definitions:
         assets=[*SOURCE_ASSETS, RUN_LOG, dbt_build],
         jobs=list(jobs.values()),
         schedules=build_schedules(jobs),
-        sensors=build_sensors(jobs),
+        sensors=[*build_sensors(jobs), *ALERT_SENSORS],
         resources={"dbt": dbt_resource()},
         # one step at a time: every asset writes the same DuckDB file
         executor=dg.in_process_executor,

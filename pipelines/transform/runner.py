@@ -11,11 +11,31 @@ from pathlib import Path
 from pipelines.config import PROJECT_ROOT, Settings, disable_telemetry
 
 
+@dataclass(frozen=True)
+class FailedCheck:
+    """A data or unit test that failed at error severity (dbt status `fail`), or could not run (`error`)."""
+
+    unique_id: str
+    status: str
+    failing_rows: int | None  # dbt's count of failing rows; None when the test errored before counting
+    message: str
+
+
 @dataclass
 class TransformResult:
     ok: bool
     counts: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    failed_checks: list[FailedCheck] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StaleSource:
+    """A source table past its `error_after` freshness (dbt status `error`)."""
+
+    unique_id: str
+    age_hours: float | None
+    max_loaded_at: str | None
 
 
 def _dbt_env(settings: Settings) -> None:
@@ -89,6 +109,13 @@ def build(
         summary.counts[f"{kind}:{status}"] += 1
         if status in ("error", "fail"):
             summary.failures.append(f"{node.unique_id}: {node_result.message or status}")
+            if kind in ("test", "unit_test"):
+                rows = getattr(node_result, "failures", None)
+                summary.failed_checks.append(
+                    FailedCheck(
+                        node.unique_id, status, int(rows) if rows is not None else None, node_result.message or ""
+                    )
+                )
     return summary
 
 
@@ -99,6 +126,11 @@ def generate_docs(settings: Settings) -> Path:
 
 def source_freshness(settings: Settings) -> Counter[str]:
     """`dbt source freshness` for every source: counts of pass / warn / error (a warning never fails a run)."""
+    return source_freshness_results(settings)[0]
+
+
+def source_freshness_results(settings: Settings) -> tuple[Counter[str], list[StaleSource]]:
+    """`dbt source freshness`: the counts of pass / warn / error, and the source tables past `error_after`."""
     # the same --vars as the build, so dbt's partial parsing carries over instead of parsing the project again
     args = ["source", "freshness", *_mode_vars(settings)]  # writes sources.json into the target path
     missing = missing_sources(settings)
@@ -109,7 +141,18 @@ def source_freshness(settings: Settings) -> Counter[str]:
     _dbt_env(settings)
     result = dbtRunner().invoke([*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)])
     counts: Counter[str] = Counter()
+    stale: list[StaleSource] = []
     for node_result in getattr(result, "result", None) or []:
         if getattr(node_result.node, "resource_type", None) == "source":  # not the on-run-start hook
             counts[str(node_result.status)] += 1
-    return counts
+            if str(node_result.status) == "error":
+                age = getattr(node_result, "age", None)
+                loaded = getattr(node_result, "max_loaded_at", None)
+                stale.append(
+                    StaleSource(
+                        node_result.node.unique_id,
+                        round(float(age) / 3600, 1) if age is not None else None,
+                        str(loaded) if loaded is not None else None,
+                    )
+                )
+    return counts, stale
