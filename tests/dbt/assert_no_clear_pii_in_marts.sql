@@ -42,9 +42,11 @@
 {%- if execute -%}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model' and node.config.schema == 'marts' and node.config.enabled -%}
-        {%- set relation = adapter.get_relation(database=node.database, schema='marts', identifier=node.alias) -%}
+        {%- set relation = load_relation(ref(node.name)) -%}
         {%- if relation is not none -%}
-            {%- for column in adapter.get_columns_in_relation(relation) if column.is_string() -%}
+            {#- Spark names its text type `string`, which dbt's Column.is_string() does not know -#}
+            {%- for column in adapter.get_columns_in_relation(relation)
+                if column.is_string() or column.dtype | lower == 'string' -%}
                 {%- do checks.append((relation, column.name)) -%}
             {%- endfor -%}
         {%- endif -%}
