@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Literal
@@ -21,6 +19,8 @@ import exchange_calendars as xcals
 import pandas as pd
 
 from pipelines.ingest.landing import LandedFile, LandingZone
+from pipelines.ingest.sources.f1.parse import parse as f1_parse
+from pipelines.ingest.spec import ParseError
 
 NYSE = "XNYS"
 FIRST_SESSION = "2019-01-02"  # the first session of exchange_sessions.csv (pipelines/transform/calendars.py)
@@ -57,25 +57,6 @@ def is_hkjc_meeting_day(day: date) -> bool:
     return day.weekday() in HKJC_MEETING_WEEKDAYS and not in_break
 
 
-def _race_dates_in(body: bytes) -> Iterable[tuple[int, date]]:
-    try:
-        races = json.loads(body)["MRData"]["RaceTable"]["Races"]
-    except (ValueError, KeyError, TypeError):
-        return []
-    found = []
-    for race in races if isinstance(races, list) else []:
-        # a season schedule lists each race with its circuit and no results, laps or qualifying
-        if not isinstance(race, dict) or "date" not in race or "Circuit" not in race:
-            continue
-        if any(key in race for key in ("Results", "Laps", "QualifyingResults", "SprintResults", "PitStops")):
-            continue
-        try:
-            found.append((int(race["season"]), date.fromisoformat(race["date"])))
-        except (KeyError, ValueError):
-            continue
-    return found
-
-
 def landed_race_dates(landing: LandingZone) -> dict[int, set[date]]:
     """Race dates per season, from the Jolpica season schedules in the landing zone."""
     seasons: dict[int, set[date]] = {}
@@ -88,8 +69,13 @@ def landed_race_dates(landing: LandingZone) -> dict[int, set[date]]:
             body = landing.read(entry)
         except OSError:
             continue
-        for season, day in _race_dates_in(body):
-            seasons.setdefault(season, set()).add(day)
+        try:  # the F1 source's own parser reads the body: the schedule is its jolpica_races rows
+            races = f1_parse("jolpica", body, entry.params).get("jolpica_races")
+        except ParseError:
+            continue
+        for season, day in zip(races["season"].to_pylist(), races["date"].to_pylist(), strict=True) if races else ():
+            if day:
+                seasons.setdefault(int(season), set()).add(date.fromisoformat(str(day)))
     return seasons
 
 
