@@ -80,3 +80,8 @@ def test_dropped_file_appends_and_redelivery_does_not_duplicate(settings, raw_co
     again.write_bytes(parts[0].data)
     assert main(["load", "events", "--from", str(again)]) == 0
     assert raw_count("raw_events.clickstream") == parts[0].lines
+    # a second file appends beside the first: a load that replaced the table would keep only its rows
+    second = tmp_path / "part-2.jsonl.gz"
+    second.write_bytes(parts[1].data)
+    assert main(["load", "events", "--from", str(second)]) == 0
+    assert raw_count("raw_events.clickstream") == parts[0].lines + parts[1].lines
