@@ -8,18 +8,20 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipelines import __version__
 from pipelines.config import MODES, Settings, disable_telemetry, load_settings
 from pipelines.ingest.extract import extract, file_paths
 from pipelines.ingest.http import FetchError
 from pipelines.ingest.load import LoadResult, load_source
+from pipelines.ingest.load import Progress as LoadProgress
 from pipelines.ingest.registry import SOURCE_NAMES, get_spec
 from pipelines.ingest.spec import UnknownFormat
 from pipelines.operate.lock import WarehouseBusy, writer_lock
@@ -53,15 +55,24 @@ def _progress() -> Progress:
     )
 
 
-def _load_with_progress(source: str, settings: Settings, full_refresh: bool, run_id: str) -> LoadResult:
-    spec = get_spec(source)
+@contextmanager
+def _progress_bar(label: str) -> Iterator[tuple[LoadProgress, Callable[[str], None]]]:
+    """A transient progress bar, and the two callbacks that drive it: per landing file loaded, and per stage."""
     with _progress() as progress:
-        task = progress.add_task(f"load {source}", total=None)
+        task = progress.add_task(label, total=None)
 
         def tick(done: int, total: int, path: str) -> None:
-            progress.update(task, completed=done, total=total, description=f"load {source} {Path(path).name[:40]}")
+            progress.update(task, completed=done, total=total, description=f"load {Path(path).name[:40]}")
 
-        return load_source(spec, settings, full_refresh=full_refresh, run_id=run_id, progress=tick)
+        def stage(text: str) -> None:
+            progress.update(task, description=text)
+
+        yield tick, stage
+
+
+def _load_with_progress(source: str, settings: Settings, full_refresh: bool, run_id: str) -> LoadResult:
+    with _progress_bar(f"load {source}") as (tick, _):
+        return load_source(get_spec(source), settings, full_refresh=full_refresh, run_id=run_id, progress=tick)
 
 
 def _extract_and_load(
@@ -77,15 +88,7 @@ def _extract_and_load(
     ok, lines = True, []
     run_id = run_id or uuid.uuid4().hex[:12]
     for source in sources:
-        with _progress() as progress:
-            task = progress.add_task(f"extract {source}", total=None)
-
-            def tick(done: int, total: int, path: str, task: TaskID = task, progress: Progress = progress) -> None:
-                progress.update(task, completed=done, total=total, description=f"load {Path(path).name[:40]}")
-
-            def stage(text: str, task: TaskID = task, progress: Progress = progress) -> None:
-                progress.update(task, description=text)
-
+        with _progress_bar(f"extract {source}") as (tick, stage):
             run = extract_and_load(
                 source, settings, run_id=run_id, start=start, end=end, full_refresh=full_refresh, progress=tick,
                 stage=stage,
