@@ -291,6 +291,28 @@ def cmd_compare_engines(args: argparse.Namespace, settings: Settings) -> int:
     return _finish(not unlisted and bool(results), lines, started)
 
 
+def cmd_predict(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.serve.predict.commands import latest_race, run_backtest
+
+    started = time.monotonic()
+    if args.backtest:
+        run = run_backtest(settings, first_season=args.first_season)
+        overall = run.backtest.overall.iloc[0]
+        lines = [
+            f"backtest {run.first_season}–{run.last_season}, {run.backtest.races} races: "
+            f"top-1 {overall.model_top1:.1%}, top-3 {overall.model_top3:.1%}, log loss {overall.model_log_loss:.3f}",
+            f"baselines: pole sitter {overall.pole_top1:.1%}, championship leader {overall.leader_top1:.1%}",
+            f"model card: {run.card}",
+        ]
+        return _finish(True, lines, started)
+    race = latest_race(settings)
+    first = race.iloc[0]
+    lines = [f"{first.season} round {first.round_number} ({first.race_date}), trained through {first.trained_through}:"]
+    for r in race.head(args.top).itertuples():
+        lines.append(f"{r.predicted_rank:>2}. {r.driver_id:<20} {r.win_probability:6.1%}")
+    return _finish(True, lines, started)
+
+
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.serve.docs import generate, serve
 
@@ -422,6 +444,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare-engines", help="row counts and content checksums of every mart, DuckDB v Spark")
     p.set_defaults(func=cmd_compare_engines)
 
+    p = sub.add_parser("predict", help="F1 race-winner model: the latest race's win probabilities, or --backtest")
+    p.add_argument("--backtest", action="store_true", help="rolling-origin backtest; writes docs/models/race_winner.md")
+    p.add_argument("--first-season", type=int, default=2000, help="first season the backtest predicts (default 2000)")
+    p.add_argument("--top", type=int, default=10, help="drivers to list for the latest race (default 10)")
+    p.set_defaults(func=cmd_predict)
     p = sub.add_parser("docs", help="generate (and serve) the dbt docs site: the data dictionary")
     p.add_argument("--serve", action="store_true", help="serve the site on localhost")
     p.add_argument("--port", type=int, default=8080, help="port for --serve (default 8080)")

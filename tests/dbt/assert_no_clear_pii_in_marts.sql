@@ -13,6 +13,8 @@
 -- depends_on: {{ ref('dim_racing_trainer') }}
 -- depends_on: {{ ref('dim_product_user') }}
 -- depends_on: {{ ref('f1_race_features') }}
+-- f1_race_predictions is built on DuckDB only (a dbt Python model upstream; docs/portability.md)
+{% if target.type != 'spark' %}-- depends_on: {{ ref('f1_race_predictions') }}{% endif %}
 -- depends_on: {{ ref('fct_crypto_markets') }}
 -- depends_on: {{ ref('fct_crypto_prices') }}
 -- depends_on: {{ ref('fct_markets_bars_1m') }}
