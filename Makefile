@@ -7,7 +7,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup setup-spark run test test-ui test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
+.PHONY: setup setup-spark run test test-ui screenshots test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
 
 setup:  ## create .venv and install the project with pinned versions
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -44,6 +44,10 @@ test: lint pytest dbt-test  ## everything CI runs
 test-ui:  ## browser tests of the dashboards in headless Chromium (installs Debian's chromium when missing)
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(VENV)/bin/pytest -q -m ui tests/test_browser.py
+
+screenshots:  ## retake the README's dashboard screenshots (docs/screenshots/) in headless Chromium
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest -q -m ui tests/test_browser.py -k test_page_in_chromium
 
 test-spark:  ## build every model on Spark from the sample lake, run the tests, compare every mart with DuckDB
 	rm -rf .ci-spark

@@ -83,3 +83,37 @@ def test_queries_are_parameterised_and_answer(con) -> None:
     bars = q.minute_bars(con, first["ticker"], str(first["session_date"])[:10])
     assert len(bars) == first["minutes"] and bars["session_vwap"].notna().all()
     assert not q.funnel(con).empty and not q.ingestion_latency(con).empty
+
+
+def test_unnamed_history_ids_are_labelled_and_can_be_filtered_out(sample_env: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["page"] = "racing"
+    at.run()
+    names = [n for df in at.dataframe if "name" in df.value.columns for n in df.value["name"]]
+    assert any(n.startswith("History dataset jockey #") for n in names), names[:5]
+    assert not [n for n in names if n.startswith("kaggle-")], "raw history ids shown as names"
+    at.sidebar.checkbox[0].check().run()
+    assert not at.exception, [e.value for e in at.exception]
+    named = [n for df in at.dataframe if "name" in df.value.columns for n in df.value["name"]]
+    assert named and not [n for n in named if "History dataset" in n], named[:5]
+
+
+def test_strike_rates_named_only(con) -> None:
+    everyone = q.strike_rates(con, "trainer", 1, 10_000)
+    named = q.strike_rates(con, "trainer", 1, 10_000, named_only=True)
+    assert 0 < len(named) < len(everyone)
+    assert everyone["name"].str.startswith("History dataset trainer #").any()
+    assert not named["name"].str.contains("History dataset|kaggle-").any()
+
+
+def test_segments_start_at_gaps_and_source_changes() -> None:
+    import pandas as pd
+
+    from pipelines.serve.dashboard.charts import segments
+
+    days = pd.Series(pd.to_datetime(["2020-01-02", "2020-01-03", "2020-01-06", "2024-10-02", "2024-10-03"]))
+    assert segments(days, pd.Timedelta(days=7)).tolist() == [0, 0, 0, 1, 1]
+    source = pd.Series(["history", "history", "pages", "pages", "pages"])
+    assert segments(days, pd.Timedelta(days=7), source).tolist() == [1, 1, 2, 3, 3]

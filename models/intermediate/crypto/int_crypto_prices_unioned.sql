@@ -1,4 +1,5 @@
--- One row per asset, price source, interval and timestamp, from every source of crypto prices.
+-- One row per asset, price source, interval and timestamp, from every source of crypto prices. Bars (Yahoo) keep
+-- their open, high and low; point prices (CoinCap history and snapshots) have none, so those columns are null.
 with
 
 coincap_history as (
@@ -24,6 +25,9 @@ coincap_prices as (
         'coincap' as price_source,
         history_interval as price_interval,
         price_at,
+        cast(null as double) as open_usd,
+        cast(null as double) as high_usd,
+        cast(null as double) as low_usd,
         price_usd,
         cast(null as double) as volume_usd
     from coincap_history
@@ -35,6 +39,9 @@ coincap_snapshot_prices as (
         'coincap' as price_source,
         'snapshot' as price_interval,
         snapshot_at as price_at,
+        cast(null as double) as open_usd,
+        cast(null as double) as high_usd,
+        cast(null as double) as low_usd,
         price_usd,
         volume_usd_24h as volume_usd
     from coincap_assets
@@ -48,6 +55,9 @@ yahoo_prices as (
         'yahoo' as price_source,
         yahoo_bars.bar_interval as price_interval,
         yahoo_bars.ts_utc as price_at,
+        yahoo_bars.open_price as open_usd,
+        yahoo_bars.high_price as high_usd,
+        yahoo_bars.low_price as low_usd,
         yahoo_bars.close_price as price_usd,
         cast(yahoo_bars.volume as double) as volume_usd
     from yahoo_bars

@@ -14,6 +14,10 @@ ordered as (
         price_source,
         price_date,
         price_usd,
+        -- a bar (Yahoo) carries its own open, high and low; a point price (CoinCap) is its own open, high and low
+        coalesce(open_usd, price_usd) as bar_open_usd,
+        coalesce(high_usd, price_usd) as bar_high_usd,
+        coalesce(low_usd, price_usd) as bar_low_usd,
         row_number() over (
             partition by asset_id, price_source, price_date order by price_at
         ) as row_from_open,
@@ -28,9 +32,9 @@ daily as (
         asset_id,
         price_source,
         price_date,
-        max(case when row_from_open = 1 then price_usd end) as open_usd,
-        max(price_usd) as high_usd,
-        min(price_usd) as low_usd,
+        max(case when row_from_open = 1 then bar_open_usd end) as open_usd,
+        max(bar_high_usd) as high_usd,
+        min(bar_low_usd) as low_usd,
         max(case when row_from_close = 1 then price_usd end) as close_usd,
         avg(price_usd) as mean_usd,
         count(*) as price_points,

@@ -14,6 +14,9 @@ final as (
         price_interval,
         price_at,
         {{ to_utc_date('price_at') }} as price_date,
+        open_usd,
+        high_usd,
+        low_usd,
         price_usd,
         volume_usd
     from prices

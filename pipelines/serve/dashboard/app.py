@@ -5,12 +5,17 @@ Run with `make dashboard` (or `grandstand dashboard`). Choose a page in the side
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from pipelines.config import dbt_target_dir, load_settings
 from pipelines.operate.reader import open_reader
+from pipelines.serve.dashboard import charts
 from pipelines.serve.dashboard import queries as q
 
+# exchanges close for weekends and holidays (at most four days in a row, a few days more in rare closures)
+TRADING_DAYS_GAP = pd.Timedelta(days=7)
+SOURCES = {"kaggle_hkracing": "history dataset", "hkjc_results_page": "results pages"}
 PAGES = ("racing", "f1", "markets", "crypto", "product", "pipeline")
 TITLES = {
     "racing": "Racing (HKJC)",
@@ -23,14 +28,23 @@ TITLES = {
 
 
 def racing(con) -> None:
+    named_only = st.sidebar.checkbox(
+        "named jockeys and trainers only",
+        help="The history dataset (1997-2005) numbers jockeys and trainers without publishing their names.",
+    )
+    # the named ones come from the results pages, a few race days: a lower default minimum keeps them in view
+    min_rides = st.sidebar.slider(
+        "minimum rides", 1, 500, 5 if named_only else 100, step=1, key=f"min_rides_named_{named_only}"
+    )
     left, right = st.columns(2)
-    min_rides = st.sidebar.slider("minimum rides", 10, 500, 100, step=10)
-    with left:
-        st.subheader("Jockey strike rates")
-        st.dataframe(q.strike_rates(con, "jockey", min_rides, 15), hide_index=True)
-    with right:
-        st.subheader("Trainer strike rates")
-        st.dataframe(q.strike_rates(con, "trainer", min_rides, 15), hide_index=True)
+    for column, who in ((left, "jockey"), (right, "trainer")):
+        with column:
+            st.subheader(f"{who.title()} strike rates")
+            rates = q.strike_rates(con, who, min_rides, 15, named_only=named_only)
+            if rates.empty:
+                st.info(f"No {'named ' if named_only else ''}{who} has {min_rides} rides or more.")
+            else:
+                st.dataframe(rates, hide_index=True)
     st.subheader("Draw bias")
     options = q.racecourse_distances(con)
     labels = [f"{r.racecourse} {r.surface} {r.distance_m}m" for r in options.itertuples()]
@@ -41,7 +55,24 @@ def racing(con) -> None:
     st.subheader("Favourites: win rate against the probability their odds implied")
     course = st.radio("racecourse", q.racecourses(con), horizontal=True)
     fav = q.favourite_performance(con, course)
-    st.line_chart(fav, x="race_year", y=["favourite_win_rate", "mean_implied_probability"])
+    fav["data_source"] = fav["data_source"].map(SOURCES).fillna(fav["data_source"])
+    with st.container(key="favourites"):
+        st.altair_chart(
+            charts.lines(
+                fav,
+                "race_year",
+                ["favourite_win_rate", "mean_implied_probability"],
+                max_gap=pd.Timedelta(days=366),
+                by="data_source",
+                points=True,
+                y_title="share of favourites",
+            ),
+            width="stretch",
+        )
+    st.caption(
+        "One point per year. The history dataset covers 1997-2005 and the results pages recent seasons: "
+        "the lines break where years are missing rather than join them."
+    )
     st.subheader("A horse's form")
     horses = q.horses(con, 300)
     horse = st.selectbox(
@@ -88,12 +119,29 @@ def markets(con) -> None:
     picked = sessions.iloc[choice]
     st.subheader(f"{picked.ticker}: minute bars and session VWAP, {picked.session_date:%Y-%m-%d}")
     bars = q.minute_bars(con, picked.ticker, str(picked.session_date)[:10])
-    st.line_chart(bars, x="ts_utc", y=["close_price", "session_vwap"])
+    with st.container(key="minute-bars"):
+        st.altair_chart(
+            charts.lines(
+                bars, "ts_utc", ["close_price", "session_vwap"], max_gap=pd.Timedelta(minutes=1), y_title="USD"
+            ),
+            width="stretch",
+        )
     tickers = q.daily_tickers(con)
     ticker = st.selectbox("ticker (daily bars)", tickers, index=tickers.index("AAPL") if "AAPL" in tickers else 0)
     st.subheader(f"{ticker}: adjusted close with 20- and 50-session moving averages")
     daily = q.daily_bars(con, ticker)
-    st.line_chart(daily, x="session_date", y=["adj_close", "moving_average_20d", "moving_average_50d"])
+    with st.container(key="daily-bars"):
+        st.altair_chart(
+            charts.lines(
+                daily,
+                "session_date",
+                ["adj_close", "moving_average_20d", "moving_average_50d"],
+                max_gap=TRADING_DAYS_GAP,
+                y_title="USD",
+            ),
+            width="stretch",
+        )
+    st.caption("Lines break where more than a week passes without a session (the sample holds years apart).")
     st.subheader("Data-quality flags")
     st.dataframe(q.bar_quality_flags(con), hide_index=True)
 
@@ -103,9 +151,19 @@ def crypto(con) -> None:
     labels = [f"{r.asset_id} ({r.price_source}, {r.days} days)" for r in assets.itertuples()]
     choice = st.sidebar.selectbox("asset and price source", range(len(labels)), format_func=lambda i: labels[i])
     picked = assets.iloc[choice]
-    st.subheader(f"{picked.asset_id}: daily close and rolling means ({picked.price_source})")
+    st.subheader(f"{picked.asset_id}: daily candles and 7- and 30-day means of the close ({picked.price_source})")
     daily = q.crypto_daily(con, picked.asset_id, picked.price_source)
-    st.line_chart(daily, x="price_date", y=["close_usd", "rolling_mean_7d_usd", "rolling_mean_30d_usd"])
+    with st.container(key="crypto-daily"):
+        st.altair_chart(
+            charts.candles(
+                daily,
+                "price_date",
+                y_title="USD",
+                means=["rolling_mean_7d_usd", "rolling_mean_30d_usd"],
+                max_gap=pd.Timedelta(days=1),
+            ),
+            width="stretch",
+        )
     st.dataframe(daily.tail(30), hide_index=True)
     st.subheader("Ranks by market cap")
     st.dataframe(q.crypto_ranks(con), hide_index=True)

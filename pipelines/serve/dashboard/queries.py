@@ -19,15 +19,19 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = 
 # ---- racing ---------------------------------------------------------------------------------------------------
 
 
-def strike_rates(con: duckdb.DuckDBPyConnection, who: str, min_rides: int, limit: int) -> pd.DataFrame:
+def strike_rates(
+    con: duckdb.DuckDBPyConnection, who: str, min_rides: int, limit: int, *, named_only: bool = False
+) -> pd.DataFrame:
+    """Top strike rates; `display_name` labels the history's unnamed ids, `named_only` keeps published names."""
     tables = {"jockey": "marts.racing_jockey_strike_rates", "trainer": "marts.racing_trainer_strike_rates"}
     if who not in tables:
         raise ValueError(f"who must be jockey or trainer, not {who!r}")
     return _df(
         con,
-        f"""select coalesce({who}_name, {who}_key) as name, rides, wins, places, win_rate, place_rate
-            from {tables[who]} where rides >= ? order by win_rate desc, rides desc limit ?""",
-        [min_rides, limit],
+        f"""select display_name as name, rides, wins, places, win_rate, place_rate
+            from {tables[who]} where rides >= ? and (is_named or not ?)
+            order by win_rate desc, rides desc limit ?""",
+        [min_rides, named_only, limit],
     )
 
 
@@ -68,10 +72,16 @@ def favourite_performance(con: duckdb.DuckDBPyConnection, racecourse: str) -> pd
 
 
 def horses(con: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
+    """Horses to pick from, named ones first; the history's unnamed ids are labelled as such (dim_racing_horse has
+    no display name yet)."""
     return _df(
         con,
-        """select horse_key, coalesce(horse_name, horse_key) as horse_name, career_runs
-           from marts.dim_racing_horse order by (horse_name is null), last_run_date desc, career_runs desc limit ?""",
+        """select h.horse_key,
+                  coalesce(h.horse_name, 'History dataset horse #' || replace(h.horse_key, 'kaggle-', '')
+                      || ' (name not published)') as horse_name,
+                  h.career_runs
+           from marts.dim_racing_horse as h
+           order by (h.horse_name is null), h.last_run_date desc, h.career_runs desc limit ?""",
         [limit],
     )
 
@@ -79,8 +89,12 @@ def horses(con: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
 def horse_form(con: duckdb.DuckDBPyConnection, horse_key: str) -> pd.DataFrame:
     return _df(
         con,
-        """select race_date, racecourse, race_no, "placing", finish_position, draw, win_odds, jockey_key, trainer_key
-           from marts.fct_racing_runs where horse_key = ? order by race_date desc, race_no desc limit 6""",
+        """select r.race_date, r.racecourse, r.race_no, r."placing", r.finish_position, r.draw, r.win_odds,
+                  j.display_name as jockey, t.display_name as trainer
+           from marts.fct_racing_runs as r
+           left join marts.dim_racing_jockey as j using (jockey_key)
+           left join marts.dim_racing_trainer as t using (trainer_key)
+           where r.horse_key = ? order by r.race_date desc, r.race_no desc limit 6""",
         [horse_key],
     )
 
