@@ -43,7 +43,7 @@ test: lint pytest dbt-test  ## everything CI runs
 
 test-ui:  ## browser tests of the dashboards in headless Chromium (installs Debian's chromium when missing)
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
-	$(VENV)/bin/pytest -q -m ui tests/test_browser.py
+	$(VENV)/bin/pytest -q -m ui tests/test_browser.py tests/test_browser_dagster.py
 
 screenshots:  ## retake the README's dashboard screenshots (docs/screenshots/) in headless Chromium
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

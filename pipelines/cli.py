@@ -348,28 +348,14 @@ def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_orchestrate(args: argparse.Namespace, settings: Settings) -> int:
-    """Start Dagster (webserver + daemon) on the definitions in pipelines/orchestrate/, DAGSTER_HOME under data/."""
-    import os
-    import subprocess
-
+    """Start Dagster (webserver + daemon) on the definitions in pipelines/orchestrate/, DAGSTER_HOME under data/;
+    Ctrl-C (or a SIGINT/SIGTERM to this process) stops it and everything it started."""
     try:
-        from pipelines.orchestrate.assets import ensure_manifest
-        from pipelines.orchestrate.instance import dagster_home, dev_command, write_instance_config
+        from pipelines.orchestrate.dev import serve
     except ImportError as exc:  # the CLI runs without Dagster; only this command needs it
         console.print(f"error: Dagster is not installed ({exc}); run `make setup`", style="red", markup=False)
         return 2
-    home = dagster_home(settings)
-    config = write_instance_config(home)
-    with console.status("dbt parse (the asset graph is read from dbt's manifest)"):
-        ensure_manifest(force=True)
-    env = {**os.environ, "DAGSTER_HOME": str(home), "GRANDSTAND_MODE": settings.mode}
-    env.update(GRANDSTAND_WAREHOUSE=str(settings.warehouse), GRANDSTAND_LANDING=str(settings.landing))
-    console.print(f"Dagster UI on http://{args.host}:{args.port}/ ({settings.mode} mode; instance {config}; Ctrl-C)")
-    proc = subprocess.Popen(dev_command(args.host, args.port), env=env)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:  # Ctrl-C reached `dagster dev` too: let it stop its webserver, daemon and code server
-        return proc.wait()
+    return serve(settings, args.host, args.port, say=lambda line: console.print(line, markup=False))
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:

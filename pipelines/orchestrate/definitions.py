@@ -3,19 +3,27 @@ starts). Runs execute in one process, one step at a time, and the instance (dags
 
 import dagster as dg
 
-from pipelines.orchestrate.alerting import ALERT_SENSORS
+from pipelines.orchestrate.alerting import ALERT_SENSORS, stale_source_sensor
 from pipelines.orchestrate.assets import RUN_LOG, SOURCE_ASSETS, build_dbt_assets, dbt_resource
+from pipelines.orchestrate.freshness import build_freshness, freshness_sensor
 from pipelines.orchestrate.schedules import build_schedules, build_sensors, source_jobs
 
 
 def build_definitions() -> dg.Definitions:
     dbt_build = build_dbt_assets()
     jobs = source_jobs(dbt_build)
+    freshness = build_freshness(dbt_build)  # the thresholds of seeds/source_slas.csv
     return dg.Definitions(
         assets=[*SOURCE_ASSETS, RUN_LOG, dbt_build],
+        asset_checks=freshness.checks,
         jobs=list(jobs.values()),
         schedules=build_schedules(jobs),
-        sensors=[*build_sensors(jobs), *ALERT_SENSORS],
+        sensors=[
+            *build_sensors(jobs),
+            freshness_sensor(freshness.checks),
+            *ALERT_SENSORS,
+            stale_source_sensor(freshness),
+        ],
         resources={"dbt": dbt_resource()},
         # one step at a time: every asset writes the same DuckDB file
         executor=dg.in_process_executor,
