@@ -7,7 +7,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup setup-spark run test test-ui screenshots test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
+.PHONY: setup setup-spark run test test-ui screenshots report test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
 
 setup:  ## create .venv and install the project with pinned versions
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,6 +38,9 @@ pytest:
 dbt-test:  ## dbt build on a warehouse freshly built from the sample, in a scratch location
 	rm -rf .ci-data && GRANDSTAND_WAREHOUSE=.ci-data/warehouse.duckdb GRANDSTAND_LANDING=.ci-data/landing \
 	  $(GS) run --full-refresh
+	@# the semantic layer (models/semantic/) against that build: mf reads target/semantic_manifest.json
+	GRANDSTAND_WAREHOUSE=.ci-data/warehouse.duckdb GRANDSTAND_DBT_TARGET=duckdb_readonly DBT_PROFILES_DIR=. \
+	  $(VENV)/bin/mf validate-configs
 
 test: lint pytest dbt-test  ## everything CI runs
 
@@ -58,6 +61,9 @@ test-spark:  ## build every model on Spark from the sample lake, run the tests, 
 	  && $(GS) compare-engines \
 	  && $(GS) transform --target spark --select config.materialized:incremental \
 	  && $(GS) compare-engines
+
+report:  ## the daily KPI report from the semantic layer: data/reports/daily-<date>.html and .pdf
+	$(GS) report daily
 
 dashboard:  ## serve the dashboards on http://127.0.0.1:8501
 	$(GS) dashboard

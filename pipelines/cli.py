@@ -323,6 +323,12 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.serve.report.daily import run as run_daily_report
+
+    return run_daily_report(settings, args.date, pdf=not args.no_pdf, send=not args.no_send)
+
+
 def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the Streamlit dashboards on localhost (read-only; falls back to the last good copy)."""
     import subprocess
@@ -440,6 +446,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8080, help="port for --serve (default 8080)")
     p.set_defaults(func=cmd_docs)
 
+    p = sub.add_parser("report", help="write the daily KPI report (HTML + PDF) from the semantic layer, and send it")
+    p.add_argument("kind", choices=["daily"])
+    p.add_argument("--date", type=_date, default=None, help="the report's date in its file name (default: today, UTC)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF (headless Chromium)")
+    p.add_argument("--no-send", action="store_true", help="do not send it through the alert channel")
+    p.set_defaults(func=cmd_report)
     p = sub.add_parser("dashboard", help="serve the dashboards on localhost")
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.set_defaults(func=cmd_dashboard)

@@ -6,6 +6,7 @@ import dagster as dg
 from pipelines.orchestrate.alerting import ALERT_SENSORS, stale_source_sensor
 from pipelines.orchestrate.assets import RUN_LOG, SOURCE_ASSETS, build_dbt_assets, dbt_resource
 from pipelines.orchestrate.freshness import build_freshness, freshness_sensor
+from pipelines.orchestrate.report import daily_report_0730, daily_report_job
 from pipelines.orchestrate.schedules import build_schedules, build_sensors, source_jobs
 
 
@@ -16,8 +17,8 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[*SOURCE_ASSETS, RUN_LOG, dbt_build],
         asset_checks=freshness.checks,
-        jobs=list(jobs.values()),
-        schedules=build_schedules(jobs),
+        jobs=[*jobs.values(), daily_report_job],
+        schedules=[*build_schedules(jobs), daily_report_0730],
         sensors=[
             *build_sensors(jobs),
             freshness_sensor(freshness.checks),

@@ -11,6 +11,7 @@ import socketserver
 from pathlib import Path
 
 from pipelines.config import Settings, dbt_target_dir
+from pipelines.serve.metrics import MANIFEST_FILE, catalogue, load_manifest, metrics_page_html
 from pipelines.transform.runner import dbt_invoke
 
 
@@ -26,6 +27,9 @@ def generate(settings: Settings) -> Path:
     if not getattr(result, "success", False):
         raise RuntimeError("dbt docs generate failed; see logs/dbt.log")
     site = dbt_target_dir()
+    semantic_manifest = site / MANIFEST_FILE
+    if semantic_manifest.exists():  # every metric, from the manifest this generate wrote: the overview links here
+        (site / "metrics.html").write_text(metrics_page_html(catalogue(load_manifest(semantic_manifest))))
     report = settings.reports_dir / "quality.html"
     if report.exists():  # the quality report is served beside the docs
         shutil.copyfile(report, site / "quality.html")
