@@ -21,6 +21,10 @@ splits as (
     select * from {{ ref('stg_yahoo__splits') }}
 ),
 
+exchange_sessions as (
+    select * from {{ ref('exchange_sessions') }}
+),
+
 minute_ranked as (
     select
         *,
@@ -131,19 +135,69 @@ adjusted as (
         on combined.ticker = later_splits.ticker and combined.session_date = later_splits.session_date
 ),
 
+calendar_sessions as (
+    select
+        exchange_calendar,
+        session_date,
+        lag(session_date) over (partition by exchange_calendar order by session_date) as calendar_previous_session
+    from exchange_sessions
+),
+
+sequenced as (
+    -- a bar follows on from the row before it only when that row is the exchange's previous session (outside the
+    -- calendar seed's years: when it is at most 4 days earlier); a gap starts a new run, and no return or window
+    -- reaches across it (AAPL's daily bars of 2020, then 2024)
+    select
+        adjusted.*,
+        calendar_sessions.calendar_previous_session,
+        lag(adjusted.session_date) over (
+            partition by adjusted.ticker order by adjusted.session_date
+        ) as previous_row_session
+    from adjusted
+    left join tickers on adjusted.ticker = tickers.ticker
+    left join calendar_sessions
+        on
+            tickers.exchange_calendar = calendar_sessions.exchange_calendar
+            and adjusted.session_date = calendar_sessions.session_date
+),
+
+contiguity as (
+    select
+        *,
+        coalesce(
+            case
+                when calendar_previous_session is not null then previous_row_session = calendar_previous_session
+                else {{ dbt.datediff('previous_row_session', 'session_date', 'day') }} <= 4  -- noqa: LT05
+            end,
+            false
+        ) as follows_previous_session
+    from sequenced
+),
+
+runs as (
+    select
+        *,
+        sum(case when follows_previous_session then 0 else 1 end) over (
+            partition by ticker order by session_date rows between unbounded preceding and current row
+        ) as run_number
+    from contiguity
+),
+
 windowed as (
     select
         *,
-        ln(adj_close / nullif(lag(adj_close) over ticker_order, 0)) as log_return,
+        case
+            when follows_previous_session then ln(adj_close / nullif(lag(adj_close) over run_order, 0))
+        end as log_return,
         avg(adj_close) over last_20 as moving_average_20d,
         count(*) over last_20 as sessions_in_20d,
         avg(adj_close) over last_50 as moving_average_50d,
         count(*) over last_50 as sessions_in_50d
-    from adjusted
+    from runs
     window
-        ticker_order as (partition by ticker order by session_date),
-        last_20 as (partition by ticker order by session_date rows between 19 preceding and current row),
-        last_50 as (partition by ticker order by session_date rows between 49 preceding and current row)
+        run_order as (partition by ticker, run_number order by session_date),
+        last_20 as (partition by ticker, run_number order by session_date rows between 19 preceding and current row),
+        last_50 as (partition by ticker, run_number order by session_date rows between 49 preceding and current row)
 ),
 
 final as (
@@ -166,7 +220,7 @@ final as (
         case when sessions_in_20d = 20 then moving_average_20d end as moving_average_20d,
         case when sessions_in_50d = 50 then moving_average_50d end as moving_average_50d,
         stddev_samp(log_return) over (
-            partition by ticker order by session_date rows between 19 preceding and current row
+            partition by ticker, run_number order by session_date rows between 19 preceding and current row
         ) as volatility_20d
     from windowed
 )
