@@ -13,6 +13,9 @@ setup:  ## create .venv and install the project with pinned versions
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@# DuckDB's httpfs, avro and iceberg extensions from their PyPI wheels into DuckDB's extension directory: nothing
+	@# is downloaded at run time (LOAD still verifies each file's signature)
+	$(PY) -m pipelines.lake.extensions
 	$(GS) --version
 
 setup-spark: setup  ## add the Spark target: dbt-spark and the pyspark wheel (and Debian's Java 17 when missing)

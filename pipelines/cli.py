@@ -238,6 +238,13 @@ def cmd_transform(args: argparse.Namespace, settings: Settings) -> int:
     started = time.monotonic()
     if args.target == "spark":
         return _finish(*_transform_on_spark(settings, args.select, args.full_refresh), started)
+    if args.target == "iceberg":
+        from pipelines.lake.iceberg_read import build_on_iceberg
+
+        with console.status("dbt build from the Iceberg lake"):
+            result = build_on_iceberg(settings, args.select, args.full_refresh)
+        lines = [f"iceberg: {_count_line(result.counts)}"] + [f"  ✗ {f}" for f in result.failures[:20]]
+        return _finish(result.ok and not result.failures, lines, started)
     run_id = f"transform-{uuid.uuid4().hex[:12]}"
     with writer_lock(settings.lock_path):
         ok, lines = _transform(settings, args.select, args.full_refresh, run_id)
@@ -259,6 +266,14 @@ def cmd_export_raw(args: argparse.Namespace, settings: Settings) -> int:
 
     started = time.monotonic()
     location = args.lake or lake_location(settings)
+    if args.as_of:
+        from pipelines.lake.iceberg_read import counts_as_of, parse_as_of
+
+        return _finish(True, counts_as_of(settings, location, parse_as_of(args.as_of)), started)
+    if args.format == "iceberg":
+        from pipelines.lake.iceberg import export_iceberg, export_lines
+
+        return _finish(True, export_lines(export_iceberg(settings, location), location), started)
     tables = export_raw(settings, location)
     lines = [f"{len(tables)} raw tables written as Parquet under {location}"]
     lines += [
@@ -272,7 +287,7 @@ def cmd_compare_engines(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.lake.engines import compare_engines, write_comparison
 
     started = time.monotonic()
-    results = compare_engines(settings)
+    results = compare_engines(settings, args.target)
     lines = []
     for r in results:
         if r.equal:
@@ -284,7 +299,8 @@ def cmd_compare_engines(args: argparse.Namespace, settings: Settings) -> int:
             verdict = f"DIFFERENT ({detail})" + (f" — listed: {r.listed_reason}" if r.listed_reason else "")
         lines.append(f"{r.mart}: {verdict}")
     unlisted = [r.mart for r in results if not r.ok]
-    lines.append(f"{sum(r.equal for r in results)} of {len(results)} marts equal on DuckDB and Spark")
+    other = "Spark" if args.target == "spark" else "the Iceberg build"
+    lines.append(f"{sum(r.equal for r in results)} of {len(results)} marts equal on DuckDB and {other}")
     if unlisted:
         lines.append("not listed in docs/portability.md: " + ", ".join(unlisted))
     lines.append(f"comparison: {write_comparison(settings, results)}")
@@ -364,6 +380,13 @@ def cmd_orchestrate(args: argparse.Namespace, settings: Settings) -> int:
     return serve(settings, args.host, args.port, say=lambda line: console.print(line, markup=False))
 
 
+def cmd_maintain(args: argparse.Namespace, settings: Settings) -> int:
+    from pipelines.lake.maintain import maintain
+
+    started = time.monotonic()
+    return _finish(True, maintain(settings, apply=args.apply, location=args.lake).summary(), started)
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from pipelines.operate.status import print_status
 
@@ -423,17 +446,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     p.add_argument(
         "--target",
-        choices=("duckdb", "spark"),
+        choices=("duckdb", "spark", "iceberg"),
         default="duckdb",
-        help="duckdb (the warehouse; default) or spark (a local SparkSession over the lake; `make setup-spark`)",
+        help="duckdb (the warehouse; default), spark (a local SparkSession over the lake; `make setup-spark`) or "
+        "iceberg (DuckDB over the Iceberg lake, in iceberg.duckdb beside the warehouse)",
     )
     p.set_defaults(func=cmd_transform)
 
-    p = sub.add_parser("export-raw", help="write every raw_<source> table as partitioned Parquet: the lake")
+    p = sub.add_parser("export-raw", help="write every raw_<source> table to the lake: Parquet, or Iceberg tables")
     p.add_argument("--lake", metavar="PATH", help="a folder or s3://bucket/prefix (default GRANDSTAND_LAKE, data/lake)")
+    p.add_argument(
+        "--format",
+        choices=("parquet", "iceberg"),
+        default="parquet",
+        help="parquet (a full copy, what Spark reads; default) or iceberg (incremental, with snapshots)",
+    )
+    p.add_argument("--as-of", metavar="TIME", help="with iceberg: write nothing, show each table as of TIME")
     p.set_defaults(func=cmd_export_raw)
 
     p = sub.add_parser("compare-engines", help="row counts and content checksums of every mart, DuckDB v Spark")
+    p.add_argument("--target", choices=("spark", "iceberg"), default="spark", help="the build to compare with")
     p.set_defaults(func=cmd_compare_engines)
 
     p = sub.add_parser("predict", help="F1 race-winner model: the latest race's win probabilities, or --backtest")
@@ -455,6 +487,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", help="serve the dashboards on localhost")
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser(
+        "maintain", help="upkeep by the retention policy: pack landing days, compact and expire the Iceberg lake"
+    )
+    p.add_argument("--apply", action="store_true", help="act; without it, a dry run that says what it would do")
+    p.add_argument("--lake", metavar="PATH", help="the lake's folder or s3://bucket/prefix (default GRANDSTAND_LAKE)")
+    p.set_defaults(func=cmd_maintain)
 
     p = sub.add_parser("status", help="landing zone, loaded files, last runs, quarantined files")
     p.set_defaults(func=cmd_status)

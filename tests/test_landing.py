@@ -33,3 +33,13 @@ def test_torn_manifest_line_is_ignored(tmp_path: Path) -> None:
     with (tmp_path / "coincap" / "_manifest.jsonl").open("a") as fh:
         fh.write('{"source": "coincap", "endp')  # a crash mid-write
     assert len(LandingZone(tmp_path).manifest("coincap")) == 1
+
+
+def test_a_loose_files_row_keeps_the_old_manifest_shape(tmp_path: Path) -> None:
+    import json
+
+    zone = LandingZone(tmp_path)
+    entry, _ = zone.file("coincap", RawFile("rates", "a.json", b'{"a": 1}', "o"))
+    row = json.loads((tmp_path / "coincap" / "_manifest.jsonl").read_text().splitlines()[0])
+    assert "archive" not in row and entry.archive is None  # rows written before packing existed read the same
+    assert zone.read(entry) == b'{"a": 1}'

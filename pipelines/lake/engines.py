@@ -1,6 +1,8 @@
-"""Compare every mart between DuckDB and Spark: row counts and an order-independent content checksum.
+"""Compare every mart between DuckDB and another build: row counts and an order-independent content checksum.
 
-Both sides are read by DuckDB (the warehouse, and the Parquet files Spark wrote for its tables), and every value is
+The other build is Spark's (`target="spark"`, the Parquet files Spark wrote for its tables) or the DuckDB build from
+the Iceberg lake (`target="iceberg"`, the marts in `iceberg.duckdb`, pipelines/lake/iceberg_read.py). Both sides are
+read by DuckDB, and every value is
 put in one canonical text form first, so that the checksum compares content, not engine types:
 - numbers: integers as integers, other values to 9 significant digits (sums in another order differ in the last bits);
 - timestamps: microseconds since the epoch (an instant is the same instant in both engines);
@@ -96,7 +98,18 @@ def _spark_relation(tables_dir: Path, mart: str) -> str | None:
     return f"read_parquet('{folder}/**/*.parquet', hive_partitioning = true)"
 
 
-def compare_engines(settings: Settings) -> list[MartComparison]:
+def _iceberg_relation(con: duckdb.DuckDBPyConnection, mart: str) -> str | None:
+    found = con.execute(
+        "select count(*) from duckdb_tables() where database_name = 'iceberg_build' and schema_name = 'marts' "
+        "and table_name = ?",
+        [mart],
+    ).fetchone()
+    return f'iceberg_build.marts."{mart}"' if found and found[0] else None
+
+
+def compare_engines(settings: Settings, target: str = "spark") -> list[MartComparison]:
+    """Every mart of the warehouse against the `target` build's ("spark" or "iceberg")."""
+    from pipelines.lake.iceberg_read import iceberg_duckdb
     from pipelines.lake.spark import spark_tables_dir
     from pipelines.operate.reader import open_reader
 
@@ -107,15 +120,25 @@ def compare_engines(settings: Settings) -> list[MartComparison]:
     results: list[MartComparison] = []
     try:
         con.execute("set TimeZone = 'UTC'")
+        if target == "iceberg":
+            built = iceberg_duckdb(settings)
+            if not built.exists():
+                raise FileNotFoundError(f"no Iceberg build at {built}: run `grandstand transform --target iceberg`")
+            con.execute(f"attach '{built}' as iceberg_build (read_only)")
         marts = [
             r[0]
             for r in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+                "select table_name from duckdb_tables() where database_name = current_database() "
+                "and schema_name = 'marts' order by 1"
             ).fetchall()
         ]
         for mart in marts:
             d_rows, d_cols, d_sum = relation_checksums(con, f'marts."{mart}"')
-            spark_relation = _spark_relation(spark_tables_dir(settings), mart)
+            spark_relation = (
+                _iceberg_relation(con, mart)
+                if target == "iceberg"
+                else _spark_relation(spark_tables_dir(settings), mart)
+            )
             if spark_relation is None:
                 results.append(MartComparison(mart, d_rows, None, False, [], listed.get(mart)))
                 continue

@@ -1,4 +1,5 @@
-"""`grandstand status`: the landing zone, what is loaded, the last runs, and quarantined files. Read-only."""
+"""`grandstand status`: the landing zone (its manifest rows and the files on disk, fewer once days are packed), the
+retention policy, what is loaded, the last runs, and quarantined files. Read-only."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pipelines.config import Settings
 from pipelines.ingest.landing import LandingZone
 from pipelines.ingest.load import FILES_TABLE, raw_dataset
 from pipelines.ingest.registry import SOURCE_NAMES
+from pipelines.lake.retention import retention
 from pipelines.operate.audit import SCHEMA, query
 from pipelines.operate.reader import open_reader
 
@@ -19,7 +21,7 @@ def print_status(settings: Settings, console: Console) -> None:
     if is_copy:
         console.print("a run is writing the warehouse: showing the last good copy")
     files = Table(title=f"landing zone {settings.landing}")
-    for col in ("source", "files", "bytes", "loaded", "quarantined", "not loaded"):
+    for col in ("source", "files", "on disk", "bytes", "loaded", "quarantined", "not loaded"):
         files.add_column(col, justify="right" if col != "source" else "left")
     quarantined: list[tuple[str, str]] = []
     for source in SOURCE_NAMES:
@@ -34,12 +36,16 @@ def print_status(settings: Settings, console: Console) -> None:
         files.add_row(
             source,
             str(len(manifest)),
+            str(landing.files_on_disk(source)),
             f"{sum(e.bytes for e in manifest):,}",
             str(n_loaded),
             str(n_quar),
             str(len(manifest) - n_loaded - n_quar),
         )
     console.print(files)
+    console.print(f"landing files on disk: {landing.files_on_disk()} (packed per day by `grandstand maintain --apply`)")
+    for line in retention().lines():
+        console.print(f"retention: {line}")
     if con is None:
         console.print(f"no warehouse at {settings.warehouse} yet: run `make run`")
         return

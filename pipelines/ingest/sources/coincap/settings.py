@@ -14,6 +14,9 @@ HISTORY_INTERVALS = ("d1", "h1")
 HISTORY_TOP_N = 25
 MIN_INTERVAL_S = 0.5  # stay well inside the free tier's rate limit
 SAMPLE_DIR = SAMPLE_ROOT / SOURCE
+# Columns renamed upstream, per raw table: {table: {old column: new column}}. The Iceberg lake renames the column
+# (earlier snapshots then read under the new name) and fills it from either; see docs/portability.md.
+RENAMED_COLUMNS: dict[str, dict[str, str]] = {}
 
 
 @dataclass(frozen=True)

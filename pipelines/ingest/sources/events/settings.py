@@ -10,6 +10,9 @@ from pipelines.ingest.sources.events.generator import GeneratorConfig
 SOURCE = "events"
 DROP_PATTERNS = ("**/*.jsonl", "**/*.jsonl.gz", "**/*.json", "**/*.json.gz")
 SAMPLE_DIR = SAMPLE_ROOT / SOURCE
+# Columns renamed upstream, per raw table: {table: {old column: new column}}. The Iceberg lake renames the column
+# (earlier snapshots then read under the new name) and fills it from either; see docs/portability.md.
+RENAMED_COLUMNS: dict[str, dict[str, str]] = {}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ MIN_INTERVAL_S = 8.0
 ROUND_ENDPOINTS = ("results", "sprint", "qualifying", "laps", "pitstops")
 OPENF1_ENDPOINTS = ("laps", "stints", "pit", "weather")
 SAMPLE_DIR = SAMPLE_ROOT / SOURCE
+# Columns renamed upstream, per raw table: {table: {old column: new column}}. The Iceberg lake renames the column
+# (earlier snapshots then read under the new name) and fills it from either; see docs/portability.md.
+RENAMED_COLUMNS: dict[str, dict[str, str]] = {}
 
 
 @dataclass(frozen=True)

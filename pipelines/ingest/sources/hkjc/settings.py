@@ -13,6 +13,9 @@ LANGUAGE = "en"  # en or zh: the parser gives the same rows for both
 RACECOURSES = ("ST", "HV")
 MIN_INTERVAL_S = 2.0  # one request at a time, at most one every two seconds
 SAMPLE_DIR = SAMPLE_ROOT / SOURCE
+# Columns renamed upstream, per raw table: {table: {old column: new column}}. The Iceberg lake renames the column
+# (earlier snapshots then read under the new name) and fills it from either; see docs/portability.md.
+RENAMED_COLUMNS: dict[str, dict[str, str]] = {}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ DAILY_DEFAULT_YEARS = 5
 INTERVALS = ("1m", "1d")
 MIN_INTERVAL_S = 0.5
 SAMPLE_DIR = SAMPLE_ROOT / SOURCE
+# Columns renamed upstream, per raw table: {table: {old column: new column}}. The Iceberg lake renames the column
+# (earlier snapshots then read under the new name) and fills it from either; see docs/portability.md.
+RENAMED_COLUMNS: dict[str, dict[str, str]] = {}
 TICKER = re.compile(r"^[A-Z0-9.^=-]{1,15}$")
 
 _CHART_NAME = re.compile(r"^chart_(?P<ticker>.+)_(?P<interval>\w+)_(?P<period1>\d+)_(?P<period2>\d+)\.json$")
