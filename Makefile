@@ -7,7 +7,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup setup-spark run test test-ui screenshots report test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
+.PHONY: setup setup-spark run test test-ui screenshots report api test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
 
 setup:  ## create .venv and install the project with pinned versions
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -28,6 +28,8 @@ run:  ## full refresh: file anything new, rebuild raw + every model from the lan
 lint:  ## ruff + sqlfluff
 	$(VENV)/bin/ruff check pipelines tests bench
 	$(VENV)/bin/ruff format --check pipelines tests bench
+	@# the committed OpenAPI spec (docs/api/openapi.json) matches the app
+	$(PY) -m pipelines.serve.api.spec --check
 	@# against an empty warehouse, as on a clean clone: what dbt renders (is_incremental, adapter lookups) must not
 	@# depend on whether `make run` has been run here
 	rm -rf .lint-data && mkdir -p .lint-data
@@ -64,6 +66,9 @@ test-spark:  ## build every model on Spark from the sample lake, run the tests, 
 	  && $(GS) compare-engines \
 	  && $(GS) transform --target spark --select config.materialized:incremental \
 	  && $(GS) compare-engines
+
+api:  ## serve the read-only data API on http://127.0.0.1:8000 (docs at /docs)
+	$(GS) api
 
 report:  ## the daily KPI report from the semantic layer: data/reports/daily-<date>.html and .pdf
 	$(GS) report daily

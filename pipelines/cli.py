@@ -369,6 +369,17 @@ def cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
     return subprocess.call(command)
 
 
+def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the read-only data API on localhost (falls back to the last good copy while a run writes)."""
+    import uvicorn
+
+    from pipelines.serve.api.app import create_app
+
+    console.print(f"API on http://{args.host}:{args.port}/ (docs at /docs; Ctrl-C to stop)")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
 def cmd_orchestrate(args: argparse.Namespace, settings: Settings) -> int:
     """Start Dagster (webserver + daemon) on the definitions in pipelines/orchestrate/, DAGSTER_HOME under data/;
     Ctrl-C (or a SIGINT/SIGTERM to this process) stops it and everything it started."""
@@ -487,6 +498,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", help="serve the dashboards on localhost")
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("api", help="serve the read-only data API on localhost (OpenAPI docs at /docs)")
+    p.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.set_defaults(func=cmd_api)
 
     p = sub.add_parser(
         "maintain", help="upkeep by the retention policy: pack landing days, compact and expire the Iceberg lake"

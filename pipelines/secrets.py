@@ -49,5 +49,6 @@ def known_secret_values() -> list[str]:
         secret("lake.aws_access_key_id", "AWS_ACCESS_KEY_ID"),
         secret("lake.aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"),
         *alert_settings().urls,
+        *(secret("api.keys", "GRANDSTAND_API_KEYS") or "").replace(",", " ").split(),
     ]
     return sorted({v for v in values if v and len(v) >= 4}, key=len, reverse=True)
