@@ -7,7 +7,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup setup-spark run test test-ui screenshots report api test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
+.PHONY: setup setup-spark run test test-ui screenshots report api bench-quick test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
 
 setup:  ## create .venv and install the project with pinned versions
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -84,6 +84,9 @@ docs:  ## generate and serve the dbt docs site (the data dictionary)
 
 bench:  ## benchmark; writes bench/results.json
 	$(PY) -m bench
+
+bench-quick:  ## every case at small sizes, for development; writes bench/data/results-partial.json
+	$(PY) -m bench --quick
 
 clean:
 	rm -rf data/landing data/warehouse*.duckdb* data/.dlt data/reports data/dagster target logs .ci-data .lint-data .ci-spark data/lake data/spark bench/data artifacts

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _rss_mb() -> float:
@@ -60,9 +64,73 @@ def op_cli(*args: str) -> dict[str, float]:
     return {"seconds": time.perf_counter() - started}
 
 
+# the steps of a `grandstand run`, timed where the CLI looks them up (module attributes, so the wrapper is seen)
+RUN_STEPS = (
+    ("pipelines.cli", "extract_and_load", "extract + load"),
+    ("pipelines.transform.runner", "build", "dbt build"),
+    ("pipelines.transform.runner", "source_freshness_results", "dbt source freshness"),
+    ("pipelines.transform.quality_report", "write_quality_report", "quality report"),
+    ("pipelines.operate.audit", "record_transform", "audit: record transform"),
+    ("pipelines.operate.alerts", "missed_sla_alerts", "audit: missed SLAs"),
+    ("pipelines.cli", "save_last_good_copy", "last good copy"),
+)
+
+
+def _timed(spent: dict[str, float], label: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
+
+    return wrapper
+
+
+def _dbt_node_seconds() -> dict[str, float]:
+    """dbt's own timing per node of the last invocation that wrote run_results.json (the build), grouped by kind."""
+    target = Path(os.environ.get("DBT_TARGET_PATH", "target"))
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    by_node = {r["unique_id"]: float(r["execution_time"]) for r in results}
+    return dict(sorted(by_node.items(), key=lambda kv: -kv[1]))
+
+
+def op_cli_profile(*args: str) -> dict[str, Any]:
+    """`grandstand <args>` with each step of the run timed, and dbt's seconds per node of its build."""
+    import importlib
+
+    spent: dict[str, float] = {}
+    for module_name, attr, label in RUN_STEPS:
+        module = importlib.import_module(module_name)
+        if hasattr(module, attr):
+            setattr(module, attr, _timed(spent, label, getattr(module, attr)))
+    from pipelines.cli import main
+
+    started = time.perf_counter()
+    code = main(list(args))
+    if code != 0:
+        raise SystemExit(f"grandstand {' '.join(args)} exited {code}")
+    seconds = time.perf_counter() - started
+    nodes = _dbt_node_seconds()
+    return {
+        "seconds": seconds,
+        "steps": spent,
+        "dbt_nodes": dict(list(nodes.items())[:12]),
+        "dbt_nodes_total": sum(nodes.values()),
+        "dbt_node_count": len(nodes),
+    }
+
+
 if __name__ == "__main__":
     name, *rest = sys.argv[1:]
-    outcome = {"load": op_load, "duckdb": op_duckdb, "cli": op_cli}[name](*rest)
+    ops: dict[str, Callable[..., dict[str, Any]]] = {
+        "load": op_load,
+        "duckdb": op_duckdb,
+        "cli": op_cli,
+        "cli-profile": op_cli_profile,
+    }
+    outcome = ops[name](*rest)
     outcome["peak_rss_mb"] = _rss_mb()
     print("BENCH " + json.dumps(outcome), flush=True)
     sys.stdout.flush()

@@ -26,6 +26,7 @@ from pipelines.ingest.registry import SOURCE_NAMES, get_spec
 from pipelines.ingest.spec import UnknownFormat
 from pipelines.operate.lock import WarehouseBusy, writer_lock
 from pipelines.operate.reader import save_last_good_copy
+from pipelines.operate.selection import run_selection
 from pipelines.operate.source_run import extract_and_load
 
 console = Console(stderr=True)
@@ -113,8 +114,20 @@ def _count_line(counts: Counter[str]) -> str:
     return f"{built} models/seeds/snapshots built, {passed} tests passed, {warned} warned, {_failed(counts)} failed"
 
 
+def _caught_up(select: list[str] | None) -> list[str] | None:
+    """The sources a build of `select` brings up to date (None: all of them, a build of the whole project)."""
+    if select is None:
+        return None
+    return [item[len("tag:") : -1] for item in select if item.startswith("tag:") and item.endswith("+")]
+
+
 def _transform(
-    settings: Settings, select: list[str] | None, full_refresh: bool, run_id: str | None = None
+    settings: Settings,
+    select: list[str] | None,
+    full_refresh: bool,
+    run_id: str | None = None,
+    *,
+    caught_up: Sequence[str] | None = (),
 ) -> tuple[bool, list[str]]:
     """dbt build, source freshness and the quality report; then the run's transform is recorded against its loads
     (`run_id`, for audit.run_slas) and the alerts it raises are sent: failed error-severity tests, stale sources,
@@ -145,8 +158,11 @@ def _transform(
               "ago): past the source's error_after freshness")
         for s in stale
     ]  # fmt: skip
-    if run_id:
-        record_transform(settings, run_id, datetime.now(UTC), len(result.failed_checks))
+    # a model, seed or snapshot that failed to build: the loads have not reached the marts, and the next run's
+    # selection (pipelines/operate/selection.py) takes their sources again
+    built = result.counts["error"] == sum(c.status == "error" for c in result.failed_checks)
+    if run_id and built:
+        record_transform(settings, run_id, datetime.now(UTC), len(result.failed_checks), caught_up=caught_up)
         alerts += missed_sla_alerts(settings, run_id)
     alert_line = summary_line(alerts, send_alerts(settings, alerts))
     if alert_line:
@@ -179,11 +195,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     run_id = uuid.uuid4().hex[:12]
     with writer_lock(settings.lock_path):
         ok, lines = _extract_and_load(sources, settings, full_refresh=args.full_refresh, run_id=run_id)
-        select = None
-        if args.sources:
-            # and the SLA view (audit.run_slas) with the run log view it reads: the missed-SLA alerts come from it
-            select = [item for s in sources for item in (f"tag:{s}+",)] + ["resource_type:seed", "+run_slas"]
-        t_ok, t_lines = _transform(settings, select, args.full_refresh, run_id)
+        # downstream of the sources whose loaded rows have not reached the marts yet (and the SLA view the
+        # missed-SLA alerts read): a daily run costs what its new data costs
+        select = run_selection(settings, full_refresh=args.full_refresh)
+        t_ok, t_lines = _transform(settings, select, args.full_refresh, run_id, caught_up=_caught_up(select))
         if ok and t_ok:
             save_last_good_copy(settings)
     command = " ".join(["grandstand run", *args.sources])
@@ -204,7 +219,8 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
         ok, lines = _extract_and_load(
             [args.source], settings, full_refresh=False, start=args.start, end=args.end, run_id=run_id
         )
-        t_ok, t_lines = _transform(settings, [f"tag:{args.source}+", "resource_type:seed", "+run_slas"], False, run_id)
+        select = [f"tag:{args.source}+", "resource_type:seed", "+run_slas"]
+        t_ok, t_lines = _transform(settings, select, False, run_id, caught_up=[args.source])
     command = f"grandstand backfill {args.source}"
     return _finish(ok and t_ok, lines + t_lines, started, alert=(settings, run_id, command))
 
@@ -247,7 +263,8 @@ def cmd_transform(args: argparse.Namespace, settings: Settings) -> int:
         return _finish(result.ok and not result.failures, lines, started)
     run_id = f"transform-{uuid.uuid4().hex[:12]}"
     with writer_lock(settings.lock_path):
-        ok, lines = _transform(settings, args.select, args.full_refresh, run_id)
+        caught_up = None if args.select is None else ()  # the whole project brings every source up to date
+        ok, lines = _transform(settings, args.select, args.full_refresh, run_id, caught_up=caught_up)
     return _finish(ok, lines, started, alert=(settings, run_id, "grandstand transform"))
 
 

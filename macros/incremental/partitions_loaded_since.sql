@@ -10,6 +10,11 @@
     The model stores `source_load_id` on each row; that column is the watermark, and it is written in the same
     transaction as the rows, so a crash can never leave the watermark ahead of the data. Load ids are dlt's
     `<unix seconds>.<fraction>` strings, which sort as text in load order.
+
+    The rows are filtered on the watermark before they are grouped, and the watermark is read when the model is
+    compiled (a literal, not a subquery), so DuckDB skips every row group of raw loaded before it (min/max zone
+    maps): an incremental run reads only the new loads, however long the history. Give `loads` straight from the
+    source table (raw `_dlt_load_id`), not through a deduplicating view, or the view's window reads everything.
     Usage: inner join the model's rows to `{{ partitions_loaded_since('partition_loads', 'season') }}`.
 -#}
 {% macro partitions_loaded_since(loads, partition_column) -%}
@@ -17,8 +22,46 @@
         {{ partition_column }},
         max(dlt_load_id) as source_load_id
     from {{ loads }}
-    group by {{ partition_column }}
     {%- if is_incremental() %}
-        having max(dlt_load_id) > (select coalesce(max(built.source_load_id), '') from {{ this }} as built)
+        where dlt_load_id > {{ load_watermark() }}
     {%- endif %}
+    group by {{ partition_column }}
+{%- endmacro %}
+
+{#-
+    The newest load id the incremental model `this` has built from, as a literal; the subquery that reads it when
+    the model is not a table in the warehouse (a unit test's `this` fixture).
+-#}
+{% macro load_watermark() -%}
+    {%- set subquery = "(select coalesce(max(built.source_load_id), '') from " ~ this ~ " as built)" -%}
+    {%- if not execute or this is string or model.resource_type == 'unit_test' -%}{{ return(subquery) }}{%- endif -%}
+    {%- set built = adapter.get_relation(this.database, this.schema, this.identifier) -%}
+    {%- if built is none -%}{{ return(subquery) }}{%- endif -%}
+    {%- set found = run_query("select coalesce(max(source_load_id), '') from " ~ built) -%}
+    {{- return("'" ~ (found.columns[0].values()[0] | replace("'", "")) ~ "'") -}}
+{%- endmacro %}
+
+{#-
+    The first partition (a date) holding rows of the source table `source_id` (a dbt source's unique_id) loaded after
+    the model's watermark, read from raw when the model is compiled: a literal that an incremental model's where
+    lines can bound its reads with, so filters reach the raw scans through the staging views and a daily run reads
+    the new days, not the history. The first date there is on a full refresh, before the model exists, and in unit
+    tests (their `this` is a fixture); the date after every date when nothing new was loaded.
+    The source is looked up in the graph, not with source(), so the model's parents stay what its refs say.
+-#}
+{% macro first_partition_loaded_since(source_id, ts_column) -%}
+    {%- set everything = "cast('0001-01-01' as date)" -%}
+    {%- if not execute or this is string or model.resource_type == 'unit_test' or not is_incremental() -%}
+        {{- return(everything) -}}
+    {%- endif -%}
+    {%- set built = adapter.get_relation(this.database, this.schema, this.identifier) -%}
+    {%- if built is none -%}{{ return(everything) }}{%- endif -%}
+    {%- set raw = graph.sources[source_id].relation_name -%}
+    {%- set query -%}
+        select cast(min({{ to_utc_date(ts_column) }}) as {{ dbt.type_string() }})
+        from {{ raw }}
+        where _dlt_load_id > {{ load_watermark() }}
+    {%- endset -%}
+    {%- set first = run_query(query).columns[0].values()[0] -%}
+    {{- return("cast('" ~ (first or '9999-12-31') ~ "' as date)") -}}
 {%- endmacro %}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -110,9 +111,20 @@ def latest_data_to(settings: Settings, source: str) -> str | None:
     return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
-def record_transform(settings: Settings, run_id: str, finished_at: datetime, checks_failed: int) -> None:
+def record_transform(
+    settings: Settings,
+    run_id: str,
+    finished_at: datetime,
+    checks_failed: int,
+    *,
+    caught_up: Sequence[str] | None = (),
+) -> None:
     """After dbt built what a run loaded: when its data reached the marts, and how many error-severity tests failed.
-    Each source row of the run gets both (audit.run_slas measures its SLA against `transformed_at`)."""
+    Each source row of the run gets both (audit.run_slas measures its SLA against `transformed_at`).
+
+    `caught_up`: the sources this build also brought up to date, whose earlier runs still wait for a transform (a
+    `load` on its own, a run whose build failed): they get `transformed_at` too, the time their data really reached
+    the marts. None: every source (a build of the whole project)."""
     con = duckdb.connect(str(settings.warehouse))
     try:
         con.execute(DDL)
@@ -120,8 +132,31 @@ def record_transform(settings: Settings, run_id: str, finished_at: datetime, che
             f"update {SCHEMA}.load_runs set transformed_at = ?, checks_failed = ? where run_id = ?",
             [finished_at, checks_failed, run_id],
         )
+        if caught_up is None or caught_up:
+            only = "" if caught_up is None else f" and source in ({', '.join('?' for _ in caught_up)})"
+            con.execute(
+                f"update {SCHEMA}.load_runs set transformed_at = ? where transformed_at is null{only}",
+                [finished_at, *(caught_up or [])],
+            )
     finally:
         con.close()
+
+
+def sources_awaiting_transform(settings: Settings) -> set[str]:
+    """Sources with rows loaded that no build has carried to the marts yet (`transformed_at` still null): what the
+    next run's build must include even when its own loads bring nothing new for them."""
+    if not settings.warehouse.exists():
+        return set()
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        rows = query(
+            con,
+            f"select distinct source from {SCHEMA}.load_runs "
+            "where transformed_at is null and coalesce(rows_ingested, 0) > 0",
+        )
+    finally:
+        con.close()
+    return {r[0] for r in rows}
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

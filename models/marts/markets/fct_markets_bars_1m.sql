@@ -1,4 +1,5 @@
 {{ config(**incremental_config(partition_by='session_date')) }}
+{%- set first_session = first_partition_loaded_since('source.grandstand.yahoo.bars', 'ts') %}
 
 with
 
@@ -7,11 +8,14 @@ aligned as (
     where
         is_regular_session
         and is_in_requested_range
+        and session_date >= {{ first_session }}
 ),
 
 bars as (
     select * from {{ ref('stg_yahoo__bars') }}
-    where bar_interval = '1m'
+    where
+        bar_interval = '1m'
+        and ts_utc >= {{ first_session }}
 ),
 
 bar_loads as (

@@ -1,0 +1,58 @@
+"""What a plain `grandstand run` builds: downstream of the sources whose loaded rows have not reached the marts yet,
+read from the run log (raw_grandstand.load_runs) in a real DuckDB warehouse."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+
+from pipelines.config import Settings
+from pipelines.operate.audit import DDL, SCHEMA, record_transform
+from pipelines.operate.selection import run_selection
+
+ALWAYS = ["resource_type:seed", "+run_slas"]
+
+
+def _log(settings: Settings, rows: list[tuple[str, str, int, datetime | None]]) -> None:
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        con.execute(DDL)
+        for run_id, source, ingested, transformed_at in rows:
+            con.execute(
+                f"insert into {SCHEMA}.load_runs (run_id, source, started_at, status, rows_ingested, transformed_at) "
+                "values (?, ?, now(), 'ok', ?, ?)",
+                [run_id, source, ingested, transformed_at],
+            )
+    finally:
+        con.close()
+
+
+def test_a_full_refresh_builds_everything(settings: Settings) -> None:
+    assert run_selection(settings, full_refresh=True) is None
+
+
+def test_only_sources_with_rows_not_yet_transformed_are_rebuilt(settings: Settings) -> None:
+    assert run_selection(settings, full_refresh=False) == ALWAYS  # no warehouse yet: nothing loaded
+    earlier = datetime(2026, 12, 1, tzinfo=UTC)
+    _log(
+        settings,
+        [
+            ("r1", "coincap", 40, earlier),  # loaded and built: nothing new
+            ("r1", "events", 0, None),  # ran, loaded nothing
+            ("r2", "yahoo", 1200, None),  # this run's load
+            ("r0", "f1", 300, None),  # an earlier `load` on its own, or a run whose build failed
+        ],
+    )
+    assert run_selection(settings, full_refresh=False) == ["tag:f1+", "tag:yahoo+", *ALWAYS]
+
+    # the run's build records its own loads, and the sources it selected, as transformed
+    record_transform(settings, "r2", datetime.now(UTC), 0, caught_up=["yahoo"])
+    assert run_selection(settings, full_refresh=False) == ["tag:f1+", *ALWAYS]
+
+    # a build of part of the project clears only its own run; a build of the whole project clears every source
+    record_transform(settings, "r9", datetime.now(UTC), 0, caught_up=())
+    assert run_selection(settings, full_refresh=False) == ["tag:f1+", *ALWAYS]
+    record_transform(settings, "r9", datetime.now(UTC), 0, caught_up=None)
+    assert run_selection(settings, full_refresh=False) == ALWAYS
