@@ -20,7 +20,7 @@ from pipelines.lake.extensions import EXTENSIONS, install_extensions, load_exten
 from pipelines.lake.iceberg import WATERMARK, export_iceberg, export_table, open_catalog, watermark
 from pipelines.lake.iceberg_read import build_on_iceberg, prepare, read_as_of, scan_sql
 from pipelines.lake.iceberg_upkeep import maintain_lake
-from pipelines.lake.retention import Retention
+from pipelines.operate.retention import Retention
 from tests.e2e import SALT
 
 

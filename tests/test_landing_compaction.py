@@ -19,7 +19,7 @@ from pipelines.ingest.landing import LandingZone, RawFile, days_to_pack, pack_da
 from pipelines.ingest.registry import get_spec
 from pipelines.lake.engines import relation_checksums
 from pipelines.lake.maintain import maintain
-from pipelines.lake.retention import Retention
+from pipelines.operate.retention import Retention
 from tests.e2e import LOAD_IDS, TIME_OF_FILING, cli_env, run_cli
 
 PACK_ALL = Retention(compact_after_days=0)

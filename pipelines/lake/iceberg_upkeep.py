@@ -21,7 +21,7 @@ from pyiceberg.table import Table
 from pipelines.config import Settings, config_value
 from pipelines.lake.export import PARTITION_COLUMN, _is_remote
 from pipelines.lake.iceberg import WATERMARK, iceberg_location, open_catalog, watermark
-from pipelines.lake.retention import Retention
+from pipelines.operate.retention import Retention
 
 ORPHAN_AGE = timedelta(days=1)
 

@@ -17,8 +17,8 @@ from pipelines.config import Settings
 from pipelines.ingest.faults import checkpoint
 from pipelines.ingest.landing import LandingZone, days_to_pack, pack_day, remove_packed
 from pipelines.ingest.registry import SOURCE_NAMES
-from pipelines.lake.retention import Retention, retention
 from pipelines.operate.lock import writer_lock
+from pipelines.operate.retention import Retention, retention
 
 
 @dataclass

@@ -10,9 +10,9 @@ from pipelines.config import Settings
 from pipelines.ingest.landing import LandingZone
 from pipelines.ingest.load import FILES_TABLE, raw_dataset
 from pipelines.ingest.registry import SOURCE_NAMES
-from pipelines.lake.retention import retention
 from pipelines.operate.audit import SCHEMA, query
 from pipelines.operate.reader import open_reader
+from pipelines.operate.retention import retention
 
 
 def print_status(settings: Settings, console: Console) -> None:

@@ -1,5 +1,5 @@
 """Lake and landing upkeep as a Dagster job, monthly (stopped by default, as every schedule): the same `maintain`
-that `grandstand maintain --apply` runs, by the retention policy in config (pipelines/lake/retention.py)."""
+that `grandstand maintain --apply` runs, by the retention policy in config (pipelines/operate/retention.py)."""
 
 import dagster as dg
 
