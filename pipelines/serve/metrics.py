@@ -284,10 +284,32 @@ class SemanticLayer:
         """The SQL MetricFlow generates for the query (what `mf query --explain` prints)."""
         return self._engine.explain(self._request(q)).sql_statement.sql
 
+    def dimensions(self, metrics: Sequence[str], kind: str | None = None) -> list[str]:
+        """The group-by names valid for every one of `metrics` (`f1_driver__full_name`, and `metric_time__year` at
+        the finest grain they share), optionally only one `kind` ("categorical" or "time"); an unknown metric raises
+        MetricFlow's UnknownMetricError."""
+        found = self._engine.simple_dimensions_for_metrics(list(metrics))
+        return sorted(
+            {
+                d.dunder_name if d.name != "metric_time" else _metric_time(d)
+                for d in found
+                if kind is None or d.type.value == kind
+            }
+        )
+
+    def dimension_values(self, metrics: Sequence[str], dimension: str) -> list[str]:
+        """The values a categorical dimension takes for `metrics` (what `mf list dimension-values` prints)."""
+        return [str(v) for v in self._engine.get_dimension_values(list(metrics), dimension)]
+
     def query(self, q: MetricQuery) -> pd.DataFrame:
         """The query's result as a DataFrame: one column per group-by, then one per metric."""
         statement = self._engine.explain(self._request(q)).sql_statement
         return self._client._con.execute(statement.sql, self._client._params(statement.bind_parameter_set)).df()
+
+
+def _metric_time(dimension: Any) -> str:
+    grain = dimension.type_params.time_granularity if dimension.type_params else None
+    return f"metric_time__{grain.value}" if grain is not None else "metric_time"
 
 
 def query_metrics(

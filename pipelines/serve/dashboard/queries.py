@@ -12,27 +12,22 @@ import duckdb
 import pandas as pd
 
 
-def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
+def _df(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | dict[str, object] | None = None
+) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
 # ---- racing ---------------------------------------------------------------------------------------------------
 
 
-def strike_rates(
-    con: duckdb.DuckDBPyConnection, who: str, min_rides: int, limit: int, *, named_only: bool = False
-) -> pd.DataFrame:
-    """Top strike rates; `display_name` labels the history's unnamed ids, `named_only` keeps published names."""
-    tables = {"jockey": "marts.racing_jockey_strike_rates", "trainer": "marts.racing_trainer_strike_rates"}
+def people(con: duckdb.DuckDBPyConnection, who: str) -> pd.DataFrame:
+    """Jockeys or trainers by key, with the name to show (`display_name` labels the history's unnamed ids) and whether
+    it is a published name; the strike rates themselves come from the semantic layer (dashboard/kpis.py)."""
+    tables = {"jockey": "marts.dim_racing_jockey", "trainer": "marts.dim_racing_trainer"}
     if who not in tables:
         raise ValueError(f"who must be jockey or trainer, not {who!r}")
-    return _df(
-        con,
-        f"""select display_name as name, rides, wins, places, win_rate, place_rate
-            from {tables[who]} where rides >= ? and (is_named or not ?)
-            order by win_rate desc, rides desc limit ?""",
-        [min_rides, named_only, limit],
-    )
+    return _df(con, f"select {who}_key as key, display_name as name, is_named from {tables[who]}")
 
 
 def racecourses(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -59,15 +54,6 @@ def draw_bias(con: duckdb.DuckDBPyConnection, racecourse: str, surface: str, dis
            where racecourse = ? and surface = ? and distance_m = ?
            group by draw order by draw""",
         [racecourse, surface, distance_m],
-    )
-
-
-def favourite_performance(con: duckdb.DuckDBPyConnection, racecourse: str) -> pd.DataFrame:
-    return _df(
-        con,
-        """select race_year, data_source, favourites, favourite_win_rate, mean_implied_probability
-           from marts.racing_favourite_performance where racecourse = ? order by race_year""",
-        [racecourse],
     )
 
 
@@ -159,6 +145,28 @@ def lap_times(con: duckdb.DuckDBPyConnection, race_key: str) -> pd.DataFrame:
     )
 
 
+def race_predictions(con: duckdb.DuckDBPyConnection, season: int, round_number: int) -> pd.DataFrame:
+    """The race-winner model's predictions for one race beside the result: predicted rank, driver, win probability,
+    grid, finish and whether the pick won. A shared drive counts the best classified car."""
+    return _df(
+        con,
+        """with results as (
+               select race_key, driver_id, min(position_order) as position_order,
+                      min(finish_position) as finish_position, min(grid) as grid
+               from marts.fct_f1_results where session_type = 'race' group by race_key, driver_id)
+           select p.season, p.round_number, r.race_name, p.race_date, p.predicted_rank, d.full_name as driver,
+                  p.win_probability, res.grid, res.finish_position, coalesce(res.finish_position = 1, false) as won,
+                  p.model_version, p.trained_through
+           from marts.f1_race_predictions as p
+           inner join marts.dim_f1_race as r on p.race_key = r.race_key
+           inner join marts.dim_f1_driver as d on p.driver_id = d.driver_id
+           left join results as res on p.race_key = res.race_key and p.driver_id = res.driver_id
+           where p.season = $season and p.round_number = $round_number
+           order by p.predicted_rank""",
+        {"season": season, "round_number": round_number},
+    )
+
+
 # ---- markets --------------------------------------------------------------------------------------------------
 
 
@@ -236,27 +244,10 @@ def crypto_ranks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 # ---- product --------------------------------------------------------------------------------------------------
 
 
-def active_users(con: duckdb.DuckDBPyConnection, source_system: str) -> pd.DataFrame:
-    return _df(
-        con,
-        """with daily as (
-               select event_date, count(distinct user_key) as users from marts.fct_product_events
-               where source_system = ? group by event_date)
-           select a.activity_date, a.daily_active_users, a.weekly_active_users, a.monthly_active_users
-           from marts.product_active_users as a inner join daily on a.activity_date = daily.event_date
-           order by a.activity_date""",
-        [source_system],
-    )
-
-
-def funnel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(
-        con, "select step_order, step_name, users_reached, conversion_from_first from marts.product_funnel_conversion"
-    )
-
-
-def channel_performance(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(con, "select * from marts.product_channel_performance order by revenue_usd desc")
+def channel_revenue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Revenue per entry channel (no metric defines revenue yet; sessions and conversion come from the semantic
+    layer)."""
+    return _df(con, "select channel, revenue_usd, revenue_per_session_usd from marts.product_channel_performance")
 
 
 def ingestion_latency(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
