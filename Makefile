@@ -7,7 +7,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: setup setup-spark run test test-ui screenshots report api bench-quick test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
+.PHONY: setup setup-spark run test test-ui screenshots report api bench-quick test-whole-tables test-spark lint pytest dbt-test docs dashboard orchestrate bench clean
 
 setup:  ## create .venv and install the project with pinned versions
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
@@ -48,6 +48,9 @@ dbt-test:  ## dbt build on a warehouse freshly built from the sample, in a scrat
 	  $(VENV)/bin/mf validate-configs
 
 test: lint pytest dbt-test  ## everything CI runs
+
+test-whole-tables:  ## every data test over its whole table (a daily run tests only the partitions it wrote)
+	GRANDSTAND_WHOLE_TABLE_TESTS=1 $(GS) transform --select "test_type:data"
 
 test-ui:  ## browser tests of the dashboards in headless Chromium (installs Debian's chromium when missing)
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

@@ -4,7 +4,8 @@ Cases (each a ratio or a rate measured in the same run, so a noisy machine cance
   a. load      landing → raw time / DuckDB's own reader (read_json / read_csv into a table) on the same files
   b. events    ingest rate at 5M generated events (landing → raw)
   c. incremental  the daily run (one new session of 200 tickers of 1-minute bars) at 120 v 30 sessions of
-                  history, and / the full refresh at 120; each step of the daily run timed (profile_120)
+                  history, and / the full refresh at 120; each step of the daily run timed (profile_120);
+                  BENCH_TICKERS overrides the ticker count (5 when --quick, else 200)
   d. memory    peak RSS loading 10x the input / peak RSS loading 1x
   e. build     dbt build time by layer, and `make run` wall time on the shipped sample
 """
@@ -191,7 +192,7 @@ def case_incremental(quick: bool) -> dict[str, Any]:
     copy of the warehouse the full refresh left."""
     from tests.generators.yahoo_chart import ChartConfig
 
-    tickers = 5 if quick else 200
+    tickers = int(os.environ.get("BENCH_TICKERS", 5 if quick else 200))
     sizes: dict[int, dict[str, Any]] = {}
     for sessions, days in HISTORY_DAYS.items():
         root = WORK / f"incremental_{sessions}"

@@ -113,6 +113,7 @@ def test_definitions_load_and_every_dbt_node_is_an_asset_with_lineage_to_its_raw
     report = defs.resolve_schedule_def("daily_report_0730")
     assert (report.cron_schedule, report.execution_timezone) == ("30 7 * * *", "UTC")
     assert defs.resolve_schedule_def("maintain_monthly").cron_schedule == "0 3 1 * *"
+    assert defs.resolve_schedule_def("whole_table_tests_weekly").cron_schedule == "0 4 * * 0"
     # the alert sensors run from the start (they send nothing without GRANDSTAND_ALERT_URLS); the rest start stopped
     alerting = {"alert_on_run_failure", "alert_on_missed_sla", "alert_on_stale_source"}
     assert alerting <= {sensor.name for sensor in defs.sensors or []}

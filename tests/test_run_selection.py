@@ -3,15 +3,19 @@ read from the run log (raw_grandstand.load_runs) in a real DuckDB warehouse."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.config import Settings
 from pipelines.operate.audit import DDL, SCHEMA, record_transform
 from pipelines.operate.selection import run_selection
 
-ALWAYS = ["resource_type:seed", "+run_slas"]
+ALWAYS = ["+run_slas"]
+SEEDS = "resource_type:seed"
 
 
 def _log(settings: Settings, rows: list[tuple[str, str, int, datetime | None]]) -> None:
@@ -34,7 +38,8 @@ def test_a_full_refresh_builds_everything(settings: Settings) -> None:
 
 
 def test_only_sources_with_rows_not_yet_transformed_are_rebuilt(settings: Settings) -> None:
-    assert run_selection(settings, full_refresh=False) == ALWAYS  # no warehouse yet: nothing loaded
+    # no warehouse yet: nothing loaded, and the seeds were never built
+    assert run_selection(settings, full_refresh=False) == [SEEDS, *ALWAYS]
     earlier = datetime(2026, 12, 1, tzinfo=UTC)
     _log(
         settings,
@@ -45,14 +50,30 @@ def test_only_sources_with_rows_not_yet_transformed_are_rebuilt(settings: Settin
             ("r0", "f1", 300, None),  # an earlier `load` on its own, or a run whose build failed
         ],
     )
-    assert run_selection(settings, full_refresh=False) == ["tag:f1+", "tag:yahoo+", *ALWAYS]
+    assert run_selection(settings, full_refresh=False) == ["tag:f1+", "tag:yahoo+", SEEDS, *ALWAYS]
 
     # the run's build records its own loads, and the sources it selected, as transformed
     record_transform(settings, "r2", datetime.now(UTC), 0, caught_up=["yahoo"])
-    assert run_selection(settings, full_refresh=False) == ["tag:f1+", *ALWAYS]
+    assert run_selection(settings, full_refresh=False) == ["tag:f1+", *ALWAYS]  # seed files older than that build
 
     # a build of part of the project clears only its own run; a build of the whole project clears every source
     record_transform(settings, "r9", datetime.now(UTC), 0, caught_up=())
     assert run_selection(settings, full_refresh=False) == ["tag:f1+", *ALWAYS]
     record_transform(settings, "r9", datetime.now(UTC), 0, caught_up=None)
     assert run_selection(settings, full_refresh=False) == ALWAYS
+
+
+def test_an_edited_seed_is_built_by_the_next_run(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipelines.operate.selection as selection
+
+    seeds = tmp_path / "project" / "seeds"
+    seeds.mkdir(parents=True)
+    (seeds / "yahoo_tickers.csv").write_text("ticker\nAAPL\n")
+    monkeypatch.setattr(selection, "PROJECT_ROOT", seeds.parent)
+    _log(settings, [("r1", "yahoo", 10, datetime.now(UTC))])
+    assert run_selection(settings, full_refresh=False) == ALWAYS  # built after the seed file was written
+    later = datetime.now(UTC).timestamp() + 60
+    os.utime(seeds / "yahoo_tickers.csv", (later, later))  # a user adds a ticker
+    assert run_selection(settings, full_refresh=False) == [SEEDS, *ALWAYS]

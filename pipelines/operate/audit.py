@@ -142,6 +142,18 @@ def record_transform(
         con.close()
 
 
+def last_transformed_at(settings: Settings) -> datetime | None:
+    """When the newest build that carried loads to the marts finished (None: never)."""
+    if not settings.warehouse.exists():
+        return None
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        rows = query(con, f"select max(transformed_at) from {SCHEMA}.load_runs")
+    finally:
+        con.close()
+    return rows[0][0] if rows and rows[0][0] is not None else None
+
+
 def sources_awaiting_transform(settings: Settings) -> set[str]:
     """Sources with rows loaded that no build has carried to the marts yet (`transformed_at` still null): what the
     next run's build must include even when its own loads bring nothing new for them."""

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from pipelines.config import Settings
-from pipelines.operate.audit import sources_awaiting_transform
+from pipelines.config import PROJECT_ROOT, Settings
+from pipelines.operate.audit import last_transformed_at, sources_awaiting_transform
 
 
 def run_selection(settings: Settings, *, full_refresh: bool) -> list[str] | None:
@@ -13,9 +13,18 @@ def run_selection(settings: Settings, *, full_refresh: bool) -> list[str] | None
     A full refresh builds everything (None). Otherwise: the models, snapshots and tests downstream of each source
     with rows loaded that no build has carried to the marts yet (`audit.load_runs.transformed_at` still null: this
     run's loads, and any earlier `load` on its own or run whose build failed), by `tag:<source>+`, the tag every
-    model and source of a source carries; the seeds (small, and a user adds a ticker by editing one); and the audit
-    views the SLA alerts read (`+run_slas`). A source with nothing new is not rebuilt."""
+    model and source of a source carries; the seeds, with their tests, only when a seed file changed since the last
+    build (a user adds a ticker by editing one); and the audit views the SLA alerts read (`+run_slas`). A source
+    with nothing new is not rebuilt."""
     if full_refresh:
         return None
     pending = sorted(sources_awaiting_transform(settings))
-    return [*(f"tag:{source}+" for source in pending), "resource_type:seed", "+run_slas"]
+    seeds = ["resource_type:seed"] if _seeds_changed(settings) else []
+    return [*(f"tag:{source}+" for source in pending), *seeds, "+run_slas"]
+
+
+def _seeds_changed(settings: Settings) -> bool:
+    """Whether a seed file was written after the last build that reached the marts (or there was none)."""
+    newest_seed = max((path.stat().st_mtime for path in (PROJECT_ROOT / "seeds").glob("*.csv")), default=0.0)
+    last_build = last_transformed_at(settings)
+    return last_build is None or newest_seed > last_build.timestamp()

@@ -9,6 +9,7 @@ from pipelines.orchestrate.freshness import build_freshness, freshness_sensor
 from pipelines.orchestrate.report import daily_report_0730, daily_report_job
 from pipelines.orchestrate.schedules import build_schedules, build_sensors, source_jobs
 from pipelines.orchestrate.upkeep import maintain_job, maintain_monthly
+from pipelines.orchestrate.whole_table_tests import whole_table_tests_job, whole_table_tests_weekly
 
 
 def build_definitions() -> dg.Definitions:
@@ -18,8 +19,8 @@ def build_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[*SOURCE_ASSETS, RUN_LOG, dbt_build],
         asset_checks=freshness.checks,
-        jobs=[*jobs.values(), daily_report_job, maintain_job],
-        schedules=[*build_schedules(jobs), daily_report_0730, maintain_monthly],
+        jobs=[*jobs.values(), daily_report_job, maintain_job, whole_table_tests_job],
+        schedules=[*build_schedules(jobs), daily_report_0730, maintain_monthly, whole_table_tests_weekly],
         sensors=[
             *build_sensors(jobs),
             freshness_sensor(freshness.checks),

@@ -20,7 +20,7 @@ from pipelines.config import Settings
 from pipelines.orchestrate.assets import ensure_manifest  # imports Dagster: the CLI's ImportError check
 from pipelines.orchestrate.instance import dagster_home, dev_command, write_instance_config
 
-STOP_GRACE_S = 30.0
+STOP_GRACE_S = 60.0  # a loaded machine needs more than 30 s to stop the webserver, daemon and code server
 FORWARDED = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -44,6 +44,7 @@ def run_until_stopped(command: Sequence[str], env: Mapping[str, str], grace_s: f
                 return proc.wait(timeout=0.5)
             except subprocess.TimeoutExpired:
                 if asked_at and time.monotonic() - asked_at[0] > grace_s:
+                    print(f"dagster dev had not stopped {grace_s:.0f} s after the signal: its processes were killed")
                     with suppress(ProcessLookupError):
                         os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()

@@ -1,12 +1,22 @@
+{{ config(**incremental_config(partition_by='session_date')) }}
+{%- set first_session = first_partition_loaded_since('source.grandstand.yahoo.bars', 'ts') %}
+
+-- Incremental by load: the sessions from the first one holding bars loaded since the last build are computed from
+-- the bars; every earlier session is read back from this table as built (its inputs have not changed), so the
+-- dividend factors, the gap runs, the returns and the 20/50-session windows run over the whole (small: one row per
+-- ticker and session) series exactly as a full refresh would, while the bars are read for the new sessions only.
+-- A dividend or split loaded late changes the adjustment of earlier sessions: every session whose adjustment
+-- differs from the one stored is rebuilt with them.
 with
 
 minute_bars as (
     select * from {{ ref('fct_markets_bars_1m') }}
-    where not is_filled
+    where not is_filled and session_date >= {{ first_session }}
 ),
 
 bars as (
     select * from {{ ref('stg_yahoo__bars') }}
+    where ts_utc >= {{ first_session }}
 ),
 
 tickers as (
@@ -66,13 +76,54 @@ from_daily as (
     where bars.bar_interval = '1d' and tickers.asset_class in ('equity', 'etf')
 ),
 
-combined as (
+bar_loads as (
+    select
+        {{ to_utc_date('ts_utc') }} as session_date,
+        dlt_load_id
+    from bars
+),
+
+sessions_loaded as (
+    {{ partitions_loaded_since('bar_loads', 'session_date') }}
+),
+
+new_sessions as (
     select * from from_minutes
     union all
     select from_daily.* from from_daily
     left join from_minutes
         on from_daily.ticker = from_minutes.ticker and from_daily.session_date = from_minutes.session_date
     where from_minutes.ticker is null
+),
+
+{% if is_incremental() %}
+    built as (
+        select * from {{ this }}
+    ),
+
+    earlier_sessions as (
+        select
+            ticker,
+            session_date,
+            open_price,
+            high_price,
+            low_price,
+            close_price,
+            volume,
+            session_vwap,
+            reported_adj_close,
+            bar_source
+        from built
+        where session_date < {{ first_session }}
+    ),
+{% endif %}
+
+combined as (
+    select * from new_sessions
+    {%- if is_incremental() %}
+        union all
+        select * from earlier_sessions
+    {%- endif %}
 ),
 
 previous_sessions as (
@@ -223,6 +274,56 @@ final as (
             partition by ticker, run_number order by session_date rows between 19 preceding and current row
         ) as volatility_20d
     from windowed
+),
+
+{% if is_incremental() %}
+    -- the first session whose adjustment (a dividend or split loaded late) differs from the one stored
+    first_readjusted as (
+        select min(final.session_date) as session_date
+        from final
+        inner join built on final.daily_key = built.daily_key
+        where
+            final.dividend_adjustment is distinct from built.dividend_adjustment
+            or final.as_traded_close is distinct from built.as_traded_close
+    ),
+{% endif %}
+
+rebuilt as (
+    select
+        final.daily_key,
+        final.ticker,
+        final.session_date,
+        final.bar_source,
+        final.open_price,
+        final.high_price,
+        final.low_price,
+        final.close_price,
+        final.volume,
+        final.session_vwap,
+        final.adj_close,
+        final.reported_adj_close,
+        final.dividend_adjustment,
+        final.as_traded_close,
+        final.log_return,
+        final.moving_average_20d,
+        final.moving_average_50d,
+        final.volatility_20d,
+        {%- if is_incremental() %}
+            greatest(
+                coalesce(sessions_loaded.source_load_id, ''), coalesce(built.source_load_id, '')
+            ) as source_load_id
+        {%- else %}
+            sessions_loaded.source_load_id
+        {%- endif %}
+    from final
+    left join sessions_loaded on final.session_date = sessions_loaded.session_date
+    {%- if is_incremental() %}
+        left join built on final.daily_key = built.daily_key
+        cross join first_readjusted
+        where
+            final.session_date >= {{ first_session }}
+            or final.session_date >= first_readjusted.session_date
+    {%- endif %}
 )
 
-select * from final
+select * from rebuilt
