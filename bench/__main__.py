@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 WORK = Path(os.environ.get("BENCH_WORK", PROJECT_ROOT / "bench" / "data"))
 RESULTS = PROJECT_ROOT / "bench" / "results.json"
 REPEATS = 3
-CASES = ("a", "b", "c", "d", "e")
+CASES = ("a", "b", "c", "d", "e", "f")
 
 
 def _measure(env: dict[str, str], *args: str) -> dict[str, float]:
@@ -280,6 +280,18 @@ def case_build() -> dict[str, Any]:
     }
 
 
+def case_api(quick: bool) -> list[dict[str, Any]]:
+    """p50/p95/p99 of every API endpoint under 20 concurrent clients (bench/api_load.py), over the warehouse case e
+    built from the sample (built here when case e did not run)."""
+    from bench.api_load import measure_api
+
+    root = WORK / "build"
+    if not (root / "warehouse.duckdb").exists():
+        _fresh(root)
+        _measure(_env(root), "cli", "run", "--full-refresh")
+    return measure_api(root / "warehouse.duckdb", requests_per_client=3 if quick else 10)
+
+
 def machine() -> dict[str, Any]:
     return {
         "platform": platform.platform(),
@@ -311,6 +323,7 @@ def main() -> int:
         ("c. incremental", lambda: [case_incremental(args.quick)]),
         ("d. memory", lambda: case_memory(args.quick)),
         ("e. build", lambda: [case_build()]),
+        ("f. api", lambda: case_api(args.quick)),
     ):
         if args.case and name.split(".")[0] not in args.case:
             continue
@@ -351,6 +364,8 @@ def print_table(report: dict[str, Any], out: Path) -> None:
             measured = (
                 f"{c['source']}: {c['peak_rss_10x_mb']:.0f} MB / {c['peak_rss_1x_mb']:.0f} MB = {c['ratio']:.2f}x"
             )
+        elif c["case"] == "f. api":
+            measured = f"{c['endpoint']}: p50 {c['p50_ms']:.0f} / p95 {c['p95_ms']:.0f} / p99 {c['p99_ms']:.0f} ms"
         else:
             measured = f"make run {c['make_run_wall_s']:.1f}s; " + ", ".join(
                 f"{k} {v:.1f}s" for k, v in sorted(c["dbt_seconds_by_layer"].items())

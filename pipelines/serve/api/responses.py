@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any
+from typing import Annotated, Any
 
 import duckdb
-from fastapi import HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Request, Response
 from pydantic import BaseModel
 
 from pipelines.config import Settings
@@ -85,6 +85,10 @@ def read_warehouse(request: Request) -> Iterator[Read]:
         yield Read(con, is_copy, built, headers, wants_csv)
     finally:
         con.close()
+
+
+# what a route takes to read the warehouse: `read: Reader`
+Reader = Annotated[Read, Depends(read_warehouse)]
 
 
 def _csv(columns: list[str], records: list[dict[str, Any]]) -> str:

@@ -5,23 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from pipelines.serve.api.models import KEY_PATTERN, DailySummaryQuery, Items, Page, PricesQuery, Problem
 from pipelines.serve.api.resources import Filter, Resource, exists, rows
 from pipelines.serve.api.responses import (
     CSV_RESPONSE,
     Read,
+    Reader,
     date_filters,
     not_found,
     one_response,
     page_response,
-    read_warehouse,
     render,
 )
 
 router = APIRouter(prefix="/crypto", tags=["crypto"], responses={404: {"model": Problem}})
-Reader = Annotated[Read, Depends(read_warehouse)]
 AssetId = Annotated[str, Path(pattern=KEY_PATTERN, description="CoinCap asset id, e.g. bitcoin")]
 
 ASSET = Resource(

@@ -5,23 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 
 from pipelines.serve.api.models import KEY_PATTERN, Items, Page, PageQuery, Problem, ResultsQuery, StandingsQuery
 from pipelines.serve.api.resources import Resource, exists, rows
 from pipelines.serve.api.responses import (
     CSV_RESPONSE,
     Read,
+    Reader,
     not_found,
     one_response,
     page_response,
-    read_warehouse,
     render,
 )
 from pipelines.serve.api.warehouse import table_exists
 
 router = APIRouter(prefix="/f1", tags=["f1"], responses={404: {"model": Problem}})
-Reader = Annotated[Read, Depends(read_warehouse)]
 RaceKey = Annotated[str, Path(pattern=KEY_PATTERN, description="race_key of a race")]
 Season = Annotated[int, Path(ge=1950, le=2100, description="championship year")]
 

@@ -5,23 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from pipelines.serve.api.models import TICKER_PATTERN, DateRangeQuery, Items, Page, Problem, TimeRangeQuery
 from pipelines.serve.api.resources import Resource, exists, rows
 from pipelines.serve.api.responses import (
     CSV_RESPONSE,
     Read,
+    Reader,
     date_filters,
     not_found,
     one_response,
     page_response,
-    read_warehouse,
     render,
 )
 
 router = APIRouter(prefix="/markets", tags=["markets"], responses={404: {"model": Problem}})
-Reader = Annotated[Read, Depends(read_warehouse)]
 Ticker = Annotated[str, Path(pattern=TICKER_PATTERN, description="a ticker symbol, e.g. AAPL (case-insensitive)")]
 
 TICKER = Resource(

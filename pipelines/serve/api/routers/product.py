@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from pipelines.serve.api.models import ActiveUsersQuery, Items
 from pipelines.serve.api.resources import Resource, rows
-from pipelines.serve.api.responses import Read, date_filters, read_warehouse, render
+from pipelines.serve.api.responses import Reader, date_filters, render
 
 router = APIRouter(prefix="/product", tags=["product"])
-Reader = Annotated[Read, Depends(read_warehouse)]
 
 ACTIVE_USERS = Resource(
     "ProductActiveUsers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from pipelines.serve.api.models import (
     KEY_PATTERN,
@@ -20,17 +20,15 @@ from pipelines.serve.api.models import (
 from pipelines.serve.api.resources import Resource, exists, rows
 from pipelines.serve.api.responses import (
     CSV_RESPONSE,
-    Read,
+    Reader,
     date_filters,
     not_found,
     one_response,
     page_response,
-    read_warehouse,
     render,
 )
 
 router = APIRouter(prefix="/racing", tags=["racing"], responses={404: {"model": Problem}})
-Reader = Annotated[Read, Depends(read_warehouse)]
 RaceKey = Annotated[str, Path(pattern=KEY_PATTERN, description="race_key of a race")]
 HorseKey = Annotated[str, Path(pattern=KEY_PATTERN, description="horse_key (the HKJC brand code)")]
 RiderKey = Annotated[str, Path(pattern=KEY_PATTERN)]
