@@ -149,3 +149,20 @@ def test_overlapping_windows_never_duplicate_a_bar(settings, raw_count, tmp_path
     second.write_text(json.dumps(overlap))
     assert main(["load", "yahoo", "--from", str(first), str(second)]) == 0
     assert raw_count("raw_yahoo.bars") == 391
+
+
+@pytest.mark.parametrize("holds", ["bodyJson", "body"])
+def test_a_chart_response_inside_an_http_recording_parses_as_the_response(holds: str) -> None:
+    # node-yahoo-finance2 records each exchange as {"request": {"url"}, "response": {..., "bodyJson" | "body"}};
+    # the sample's 1-minute session was extracted from one (data/sample/yahoo/README.md)
+    raw = Path("data/sample/yahoo/chart_AAPL_1m_1727827200_1727913600.json").read_bytes()
+    body = json.loads(raw) if holds == "bodyJson" else raw.decode()
+    url = "https://query2.finance.yahoo.com/v8/finance/chart/AAPL?interval=1m&period1=1727827200&period2=1727913600"
+    recording = {"request": {"url": url}, "response": {"ok": True, "status": 200, holds: body}}
+    data = json.dumps(recording, indent=2).encode()
+    endpoint, params = classify("chart-AAPL-2024-10-02-interval-1m.json", data)
+    assert endpoint == "chart"
+    got, expected = parse(endpoint, data, params), parse("chart", raw, {})
+    assert set(got) == set(expected)
+    assert all(got[name].equals(expected[name]) for name in expected)
+    assert got["bars"].num_rows == 391

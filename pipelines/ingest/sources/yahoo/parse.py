@@ -102,8 +102,21 @@ def _events(result: Mapping[str, Any], ticker: str) -> dict[str, pa.Table]:
     }
 
 
+def _unwrap_recording(body: Any) -> Any:
+    """A chart response as an HTTP recording holds it (node-yahoo-finance2's test recordings:
+    `{"request": {"url": …}, "response": {"status": 200, "bodyJson": {"chart": …}}}`, or the body as text under
+    `"body"`): the body inside; any other JSON as it is."""
+    if isinstance(body, Mapping) and isinstance(body.get("request"), Mapping):
+        response = body.get("response")
+        if isinstance(response, Mapping) and isinstance(response.get("bodyJson"), Mapping):
+            return response["bodyJson"]
+        if isinstance(response, Mapping) and isinstance(response.get("body"), str):
+            return load_json(response["body"].encode())
+    return body
+
+
 def parse_chart(data: bytes, params: Mapping[str, Any]) -> dict[str, pa.Table]:
-    body = load_json(data)
+    body = _unwrap_recording(load_json(data))
     chart = require(body, "chart")
     if chart.get("error"):
         error = chart["error"]
@@ -249,7 +262,7 @@ _CSV_NAME = re.compile(r"^(?P<ticker>[A-Za-z0-9.^=-]+?)[_-](?P<interval>" + "|".
 def classify(filename: str, data: bytes) -> tuple[str, dict[str, Any]]:
     head = data[:200].lstrip()
     if head.startswith(b"{"):
-        body = load_json(data)
+        body = _unwrap_recording(load_json(data))
         if not isinstance(body, Mapping) or "chart" not in body:
             raise UnknownFormat(f"{filename}: JSON but not a Yahoo chart response (no 'chart')")
         return "chart", {}
