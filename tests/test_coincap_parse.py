@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.ingest.sources.coincap import SPEC, settings
 from pipelines.ingest.sources.coincap.parse import classify, parse
-from pipelines.ingest.spec import ParseError
+from pipelines.ingest.spec import ParseError, UnknownFormat
 
 ENDPOINT_TABLES = {
     "assets": "assets",
@@ -97,3 +97,10 @@ def test_bad_bodies_raise_clear_errors(body: bytes, message: str) -> None:
 def test_history_without_asset_params_is_refused() -> None:
     with pytest.raises(ParseError, match="asset_id and interval"):
         parse("history", _body("history_ark_h1_2020-11-23.json"), {})
+
+
+def test_a_bare_asset_object_is_refused_with_one_line_saying_why() -> None:
+    # what a script that keeps only `data` saves (rjferna/coincap_api_collection's bitcoin_asset.json)
+    bare = b'{"id": "bitcoin", "rank": "1", "symbol": "BTC", "name": "Bitcoin", "priceUsd": "97500.1"}'
+    with pytest.raises(UnknownFormat, match=r"bitcoin_asset\.json: one CoinCap asset without the response"):
+        classify("bitcoin_asset.json", bare)

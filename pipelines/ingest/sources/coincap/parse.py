@@ -204,6 +204,11 @@ _HISTORY_NAME = re.compile(rf"history[_-](?P<asset>[a-z0-9-]+?)[_-](?P<interval>
 def classify(filename: str, data: bytes) -> tuple[str, dict[str, str]]:
     """Tell which endpoint a saved body came from, by its shape (history needs asset and interval in the name)."""
     body = load_json(data)
+    if isinstance(body, Mapping) and "data" not in body and "id" in body and "priceUsd" in body:
+        raise UnknownFormat(
+            f"{filename}: one CoinCap asset without the response around it ('data', 'timestamp'): its snapshot time "
+            "is unknown, so it cannot be loaded; save the whole response body"
+        )
     records = _records(body)
     sample = records[0] if records else {}
     if "exchangeId" in sample and "baseId" in sample:
