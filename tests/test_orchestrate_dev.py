@@ -64,8 +64,8 @@ def test_orchestrate_stops_on_sigint_and_leaves_no_process(tmp_path: Path) -> No
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "orchestrate", "--port", str(port)],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=(tmp_path / "orchestrate.log").open("wb"),
+        stderr=subprocess.STDOUT,
     )
     started: set[int] = set()
     try:
@@ -88,7 +88,7 @@ def test_orchestrate_stops_on_sigint_and_leaves_no_process(tmp_path: Path) -> No
         code = proc.wait(timeout=STOP_BOUND_S + 15)
         took = time.monotonic() - sent
         assert took < STOP_BOUND_S, f"took {took:.0f} s to stop"
-        assert code == 0, f"exit code {code}"
+        assert code == 0, f"exit code {code}: {(tmp_path / 'orchestrate.log').read_text()[-1500:]}"
         time.sleep(1)
         left = sorted(pid for pid in started if _alive(pid))
         assert not left, f"processes left running after SIGINT: {left}"

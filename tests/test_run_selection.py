@@ -4,7 +4,7 @@ read from the run log (raw_grandstand.load_runs) in a real DuckDB warehouse."""
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -77,3 +77,22 @@ def test_an_edited_seed_is_built_by_the_next_run(
     later = datetime.now(UTC).timestamp() + 60
     os.utime(seeds / "yahoo_tickers.csv", (later, later))  # a user adds a ticker
     assert run_selection(settings, full_refresh=False) == [SEEDS, *ALWAYS]
+
+
+def test_a_load_committed_after_the_last_build_or_a_failed_test_keeps_a_source_pending(settings: Settings) -> None:
+    built = datetime.now(UTC)  # after the seed files were written: no seeds to build
+    _log(settings, [("r1", "f1", 300, built), ("r1", "hkjc", 50, built), ("r2", "events", 80, built)])
+    assert run_selection(settings, full_refresh=False) == ALWAYS
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        # a load package a killed run left behind, finished (committed by dlt) after the last build
+        con.execute(
+            "create schema raw_f1; "
+            "create table raw_f1._dlt_loads (load_id varchar, status integer, inserted_at timestamptz)"
+        )
+        con.execute("insert into raw_f1._dlt_loads values ('1.1', 0, ?)", [built + timedelta(hours=1)])
+        # the newest build of events failed an error-severity test: its marts were skipped
+        con.execute("update raw_grandstand.load_runs set checks_failed = 1 where source = 'events'")
+    finally:
+        con.close()
+    assert run_selection(settings, full_refresh=False) == ["tag:events+", "tag:f1+", *ALWAYS]

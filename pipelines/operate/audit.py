@@ -146,7 +146,7 @@ def last_transformed_at(settings: Settings) -> datetime | None:
     """When the newest build that carried loads to the marts finished (None: never)."""
     if not settings.warehouse.exists():
         return None
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.warehouse))  # a run asks while it holds the writer lock
     try:
         rows = query(con, f"select max(transformed_at) from {SCHEMA}.load_runs")
     finally:
@@ -155,20 +155,41 @@ def last_transformed_at(settings: Settings) -> datetime | None:
 
 
 def sources_awaiting_transform(settings: Settings) -> set[str]:
-    """Sources with rows loaded that no build has carried to the marts yet (`transformed_at` still null): what the
-    next run's build must include even when its own loads bring nothing new for them."""
+    """Sources whose loaded data no clean build has carried to the marts yet: what the next run's build must include
+    even when its own loads bring nothing new for them. A source is pending when
+    - a run loaded rows that no build has recorded (`transformed_at` null: a `load` on its own, a failed build);
+    - dlt committed a load after the source's newest build (a load package a killed run left, finished later);
+    - or its newest build failed an error-severity test (the marts downstream of it were skipped)."""
+    from pipelines.ingest.registry import SOURCE_NAMES
+
     if not settings.warehouse.exists():
         return set()
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = duckdb.connect(str(settings.warehouse))  # a run asks while it holds the writer lock
     try:
-        rows = query(
-            con,
-            f"select distinct source from {SCHEMA}.load_runs "
-            "where transformed_at is null and coalesce(rows_ingested, 0) > 0",
-        )
+        pending = {
+            r[0]
+            for r in query(
+                con,
+                f"select distinct source from {SCHEMA}.load_runs "
+                "where transformed_at is null and coalesce(rows_ingested, 0) > 0",
+            )
+        }
+        for source in SOURCE_NAMES:
+            loaded = query(con, f"select max(inserted_at) from raw_{source}._dlt_loads where status = 0")
+            built = query(
+                con,
+                f"select transformed_at, checks_failed from {SCHEMA}.load_runs where source = ? "
+                "and transformed_at is not null order by transformed_at desc, started_at desc limit 1",
+                [source],
+            )
+            newest_load = loaded[0][0] if loaded else None
+            loaded_since_build = newest_load is not None and (not built or newest_load > built[0][0])
+            build_failed_a_test = bool(built) and (built[0][1] or 0) > 0
+            if loaded_since_build or build_failed_a_test:
+                pending.add(source)
     finally:
         con.close()
-    return {r[0] for r in rows}
+    return pending
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:

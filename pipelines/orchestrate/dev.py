@@ -26,8 +26,8 @@ FORWARDED = (signal.SIGINT, signal.SIGTERM)
 
 def run_until_stopped(command: Sequence[str], env: Mapping[str, str], grace_s: float = STOP_GRACE_S) -> int:
     """Run `command` in a session of its own until it exits; SIGINT/SIGTERM are forwarded to it as SIGINT, and its
-    process group is killed when it outlives `grace_s` after that. Returns its exit code (0 when it stopped on our
-    signal, as `dagster dev` does)."""
+    process group is killed when it outlives `grace_s` after that. Returns its exit code; 0 when it stopped on our
+    signal within the grace (whatever code its interrupted children left it), 1 when it had to be killed."""
     proc = subprocess.Popen(list(command), env=dict(env), start_new_session=True)
     asked_at: list[float] = []
 
@@ -41,14 +41,22 @@ def run_until_stopped(command: Sequence[str], env: Mapping[str, str], grace_s: f
     try:
         while True:
             try:
-                return proc.wait(timeout=0.5)
+                code = proc.wait(timeout=0.5)
             except subprocess.TimeoutExpired:
-                if asked_at and time.monotonic() - asked_at[0] > grace_s:
-                    print(f"dagster dev had not stopped {grace_s:.0f} s after the signal: its processes were killed")
-                    with suppress(ProcessLookupError):
-                        os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
-                    return 1
+                pass
+            else:
+                if asked_at and code != 0:
+                    # stopped on our signal within the grace: interrupted children can make dagster dev's own exit
+                    # code non-zero, but the stop asked for is what happened
+                    print(f"dagster dev stopped on the signal (its exit code {code})")
+                    return 0
+                return code
+            if asked_at and time.monotonic() - asked_at[0] > grace_s:
+                print(f"dagster dev had not stopped {grace_s:.0f} s after the signal: its processes were killed")
+                with suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return 1
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
