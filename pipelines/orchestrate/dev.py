@@ -1,9 +1,9 @@
 """`grandstand orchestrate`: `dagster dev` (webserver, daemon and code server) over the definitions, stopped cleanly.
 
 `dagster dev` runs in its own session, so a Ctrl-C at the terminal, or a SIGINT or SIGTERM sent to `grandstand`
-alone (a test, a supervisor), reaches it once, forwarded as SIGINT: it then stops its webserver, daemon and code
-server itself. If it has not exited `STOP_GRACE_S` seconds later, its whole process group is killed, so nothing is
-left running either way.
+alone (a test, a supervisor), reaches it once, forwarded as SIGINT to its whole process group (dagster dev, its
+webserver, daemon and code server, as a terminal's Ctrl-C would): each stops itself. If dagster dev has not exited
+`STOP_GRACE_S` seconds later, its whole process group is killed, so nothing is left running either way.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ def run_until_stopped(command: Sequence[str], env: Mapping[str, str], grace_s: f
     def forward(signum: int, frame: FrameType | None) -> None:
         if not asked_at:
             asked_at.append(time.monotonic())
-            with suppress(ProcessLookupError):
-                proc.send_signal(signal.SIGINT)
+            with suppress(ProcessLookupError):  # to its whole group, as Ctrl-C at a terminal reaches every process
+                os.killpg(proc.pid, signal.SIGINT)
 
     previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
     try:
