@@ -206,42 +206,25 @@ def test_dbt_builds_every_mart_from_the_lake_equal_to_the_duckdb_build(sample_co
     assert [(c.mart, c.differing_columns) for c in comparison if not c.equal] == []
 
 
-def test_iceberg_lake_on_an_s3_compatible_bucket(sample_copy: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    boto3 = pytest.importorskip("boto3")
-    from moto.server import ThreadedMotoServer
+def test_iceberg_lake_on_an_s3_compatible_bucket(sample_copy: Settings, s3_endpoint: str) -> None:
+    # s3_endpoint: the bucket `lake` and the AWS_* variables for pyiceberg and DuckDB
+    location = "s3://lake/raw"
+    exported = {(e.schema, e.table): e for e in export_iceberg(sample_copy, location)}
+    added = _later_load(sample_copy, "raw_yahoo.bars", "9999999999.7", "2030-05-06", "ticker = 'AAPL'")
+    again = {(e.schema, e.table): e for e in export_iceberg(sample_copy, location)}
+    assert again[("raw_yahoo", "bars")].appended == added > 0
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        for key, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": endpoint,
-        }.items():
-            monkeypatch.setenv(key, value)
-        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="lake")
-        location = "s3://lake/raw"
-        exported = {(e.schema, e.table): e for e in export_iceberg(sample_copy, location)}
-        added = _later_load(sample_copy, "raw_yahoo.bars", "9999999999.7", "2030-05-06", "ticker = 'AAPL'")
-        again = {(e.schema, e.table): e for e in export_iceberg(sample_copy, location)}
-        assert again[("raw_yahoo", "bars")].appended == added > 0
+    catalog = open_catalog(sample_copy, location)
+    bars = catalog.load_table(("raw_yahoo", "bars"))
+    assert bars.metadata_location.startswith("s3://lake/raw/iceberg/")
+    con = duckdb.connect()
+    prepare(con, location)
+    count = con.execute(f"select count(*) from {scan_sql(bars.metadata_location)}").fetchone()
+    assert count == (exported[("raw_yahoo", "bars")].rows + added,)
 
-        catalog = open_catalog(sample_copy, location)
-        bars = catalog.load_table(("raw_yahoo", "bars"))
-        assert bars.metadata_location.startswith("s3://lake/raw/iceberg/")
-        con = duckdb.connect()
-        prepare(con, location)
-        count = con.execute(f"select count(*) from {scan_sql(bars.metadata_location)}").fetchone()
-        assert count == (exported[("raw_yahoo", "bars")].rows + added,)
-
-        lines: list[str] = []
-        maintain_lake(sample_copy, Retention(lake_snapshot_days=0), True, lines, location, timedelta(0))
-        assert any("raw_yahoo.bars" in line and "expired" in line for line in lines)
-        bars = catalog.load_table(("raw_yahoo", "bars"))
-        assert con.execute(f"select count(*) from {scan_sql(bars.metadata_location)}").fetchone() == count
-        con.close()
-    finally:
-        server.stop()
+    lines: list[str] = []
+    maintain_lake(sample_copy, Retention(lake_snapshot_days=0), True, lines, location, timedelta(0))
+    assert any("raw_yahoo.bars" in line and "expired" in line for line in lines)
+    bars = catalog.load_table(("raw_yahoo", "bars"))
+    assert con.execute(f"select count(*) from {scan_sql(bars.metadata_location)}").fetchone() == count
+    con.close()

@@ -70,44 +70,26 @@ def test_export_raw_replaces_the_previous_copy(sample_copy: Settings) -> None:
     assert not stale.exists()
 
 
-def test_export_raw_to_an_s3_compatible_bucket(sample_copy: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_raw_to_an_s3_compatible_bucket(sample_copy: Settings, s3_endpoint: str) -> None:
     """A real S3 API (moto's server on 127.0.0.1): DuckDB's httpfs from the wheel writes, and a re-export replaces."""
-    boto3 = pytest.importorskip("boto3")
-    from moto.server import ThreadedMotoServer
+    s3 = pytest.importorskip("boto3").client("s3", endpoint_url=s3_endpoint)
+    s3.put_object(Bucket="lake", Key="raw/raw_yahoo/bars/_fetched_on=1999-01-01/stale.parquet", Body=b"old")
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        for key, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": endpoint,
-        }.items():
-            monkeypatch.setenv(key, value)
-        s3 = boto3.client("s3", endpoint_url=endpoint)
-        s3.create_bucket(Bucket="lake")
-        s3.put_object(Bucket="lake", Key="raw/raw_yahoo/bars/_fetched_on=1999-01-01/stale.parquet", Body=b"old")
+    tables = export_raw(sample_copy, "s3://lake/raw")
 
-        tables = export_raw(sample_copy, "s3://lake/raw")
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket="lake", MaxKeys=1000)["Contents"]}
+    assert "raw/raw_yahoo/bars/_fetched_on=1999-01-01/stale.parquet" not in keys
+    for table in tables:
+        assert any(k.startswith(f"raw/{table.schema}/{table.table}/") for k in keys), table
+    con = duckdb.connect()
+    from pipelines.lake.export import _configure_remote
 
-        keys = {o["Key"] for o in s3.list_objects_v2(Bucket="lake", MaxKeys=1000)["Contents"]}
-        assert "raw/raw_yahoo/bars/_fetched_on=1999-01-01/stale.parquet" not in keys
-        for table in tables:
-            assert any(k.startswith(f"raw/{table.schema}/{table.table}/") for k in keys), table
-        con = duckdb.connect()
-        from pipelines.lake.export import _configure_remote
-
-        _configure_remote(con)
-        bars = next(t for t in tables if (t.schema, t.table) == ("raw_yahoo", "bars"))
-        count = con.execute(
-            "select count(*) from read_parquet('s3://lake/raw/raw_yahoo/bars/**/*.parquet', hive_partitioning = true)"
-        ).fetchone()[0]
-        assert count == bars.rows > 0
-    finally:
-        server.stop()
+    _configure_remote(con)
+    bars = next(t for t in tables if (t.schema, t.table) == ("raw_yahoo", "bars"))
+    count = con.execute(
+        "select count(*) from read_parquet('s3://lake/raw/raw_yahoo/bars/**/*.parquet', hive_partitioning = true)"
+    ).fetchone()[0]
+    assert count == bars.rows > 0
 
 
 def test_checksum_compares_content_not_engine_types() -> None:
