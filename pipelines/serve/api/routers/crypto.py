@@ -14,10 +14,10 @@ from pipelines.serve.api.responses import (
     Read,
     Reader,
     date_filters,
+    items_response,
     not_found,
     one_response,
     page_response,
-    render,
 )
 
 router = APIRouter(prefix="/crypto", tags=["crypto"], responses={404: {"model": Problem}})
@@ -97,7 +97,7 @@ def _asset(read: Read, asset_id: str) -> list[Filter]:
 @router.get("/assets", response_model=Items[ASSET.model])  # type: ignore[name-defined]
 def list_assets(read: Reader) -> Response:
     found = rows(read.con, ASSET, [], order_by="market_cap_rank nulls last, asset_id")
-    return render(read, Items[ASSET.model](items=found))  # type: ignore[name-defined]
+    return items_response(read, ASSET, found)
 
 
 @router.get("/assets/{asset_id}", response_model=ASSET.model)

@@ -13,10 +13,10 @@ from pipelines.serve.api.responses import (
     CSV_RESPONSE,
     Read,
     Reader,
+    items_response,
     not_found,
     one_response,
     page_response,
-    render,
 )
 from pipelines.serve.api.warehouse import table_exists
 
@@ -171,7 +171,7 @@ def _require_race(read: Read, race_key: str) -> None:
 
 @router.get("/seasons", response_model=Items[SEASON.model])  # type: ignore[name-defined]
 def list_seasons(read: Reader) -> Response:
-    return render(read, Items[SEASON.model](items=rows(read.con, SEASON, [])))  # type: ignore[name-defined]
+    return items_response(read, SEASON, rows(read.con, SEASON, []))
 
 
 @router.get("/seasons/{season}/races", response_model=Items[RACE.model])  # type: ignore[name-defined]
@@ -179,7 +179,7 @@ def list_season_races(season: Season, read: Reader) -> Response:
     found = rows(read.con, RACE, [("season = ?", [season])])
     if not found:
         raise not_found(f"season {season}")
-    return render(read, Items[RACE.model](items=found))  # type: ignore[name-defined]
+    return items_response(read, RACE, found)
 
 
 def _standings(read: Read, res: Resource, season: int, after_round: int | None, who: str) -> Response:
@@ -190,7 +190,7 @@ def _standings(read: Read, res: Resource, season: int, after_round: int | None, 
     found = rows(read.con, res, [("season = ?", [season]), ("round_number = ?", [chosen])], order_by="position")
     if not found:
         raise not_found(f"round {chosen} of season {season}")
-    return render(read, Items[res.model](items=found))  # type: ignore[name-defined]
+    return items_response(read, res, found)
 
 
 @router.get("/seasons/{season}/driver-standings", response_model=Items[DRIVER_STANDING.model])  # type: ignore[name-defined]
@@ -216,7 +216,7 @@ def list_results(race_key: RaceKey, q: Annotated[ResultsQuery, Query()], read: R
     _require_race(read, race_key)
     filters = [*_race_filter(race_key), ("session_type = ?", [q.session_type])]
     found = rows(read.con, RESULT, filters, order_by="position_order, result_key")
-    return render(read, Items[RESULT.model](items=found))  # type: ignore[name-defined]
+    return items_response(read, RESULT, found)
 
 
 @router.get("/races/{race_key}/laps", response_model=Page[LAP.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
@@ -230,7 +230,7 @@ def list_laps(race_key: RaceKey, q: Annotated[PageQuery, Query()], read: Reader)
 def list_pit_stops(race_key: RaceKey, read: Reader) -> Response:
     _require_race(read, race_key)
     found = rows(read.con, PIT_STOP, _race_filter(race_key), order_by="lap_number, driver_id, stop_number")
-    return render(read, Items[PIT_STOP.model](items=found))  # type: ignore[name-defined]
+    return items_response(read, PIT_STOP, found)
 
 
 @router.get("/races/{race_key}/predictions", response_model=Items[PREDICTION.model])  # type: ignore[name-defined]
@@ -240,4 +240,4 @@ def list_predictions(race_key: RaceKey, read: Reader) -> Response:
         raise HTTPException(404, "no predictions in this warehouse: the f1_race_predictions mart is not built yet")
     _require_race(read, race_key)
     found = rows(read.con, PREDICTION, _race_filter(race_key), order_by="predicted_rank, driver_id")
-    return render(read, Items[PREDICTION.model](items=found))  # type: ignore[name-defined]
+    return items_response(read, PREDICTION, found)

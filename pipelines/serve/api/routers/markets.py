@@ -14,10 +14,10 @@ from pipelines.serve.api.responses import (
     Read,
     Reader,
     date_filters,
+    items_response,
     not_found,
     one_response,
     page_response,
-    render,
 )
 
 router = APIRouter(prefix="/markets", tags=["markets"], responses={404: {"model": Problem}})
@@ -99,7 +99,7 @@ def _ticker(read: Read, ticker: str) -> list[tuple[str, list[object]]]:
 
 @router.get("/tickers", response_model=Items[TICKER.model])  # type: ignore[name-defined]
 def list_tickers(read: Reader) -> Response:
-    return render(read, Items[TICKER.model](items=rows(read.con, TICKER, [])))  # type: ignore[name-defined]
+    return items_response(read, TICKER, rows(read.con, TICKER, []))
 
 
 @router.get("/tickers/{ticker}", response_model=TICKER.model)

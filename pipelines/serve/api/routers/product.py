@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from pipelines.serve.api.models import ActiveUsersQuery, Items
 from pipelines.serve.api.resources import Resource, rows
-from pipelines.serve.api.responses import Reader, date_filters, render
+from pipelines.serve.api.responses import Reader, date_filters, items_response
 
 router = APIRouter(prefix="/product", tags=["product"])
 
@@ -55,15 +55,15 @@ CHANNEL = Resource(
 @router.get("/active-users", response_model=Items[ACTIVE_USERS.model])  # type: ignore[name-defined]
 def list_active_users(q: Annotated[ActiveUsersQuery, Query()], read: Reader) -> Response:
     found = rows(read.con, ACTIVE_USERS, date_filters("activity_date", q.date_from, q.date_to))
-    return render(read, Items[ACTIVE_USERS.model](items=found))  # type: ignore[name-defined]
+    return items_response(read, ACTIVE_USERS, found)
 
 
 @router.get("/funnel-steps", response_model=Items[FUNNEL_STEP.model])  # type: ignore[name-defined]
 def list_funnel_steps(read: Reader) -> Response:
-    return render(read, Items[FUNNEL_STEP.model](items=rows(read.con, FUNNEL_STEP, [])))  # type: ignore[name-defined]
+    return items_response(read, FUNNEL_STEP, rows(read.con, FUNNEL_STEP, []))
 
 
 @router.get("/channels", response_model=Items[CHANNEL.model])  # type: ignore[name-defined]
 def list_channels(read: Reader) -> Response:
     found = rows(read.con, CHANNEL, [], order_by="revenue_usd desc, channel")
-    return render(read, Items[CHANNEL.model](items=found))  # type: ignore[name-defined]
+    return items_response(read, CHANNEL, found)
