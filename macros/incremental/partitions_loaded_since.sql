@@ -56,11 +56,19 @@
     {%- endif -%}
     {%- set built = adapter.get_relation(this.database, this.schema, this.identifier) -%}
     {%- if built is none -%}{{ return(everything) }}{%- endif -%}
-    {%- set raw = graph.sources[source_id].relation_name -%}
+    {{- return(first_day_loaded(source_id, ts_column, '> ' ~ load_watermark())) -}}
+{%- endmacro %}
+
+{#-
+    The first day (UTC, a date literal) holding rows of the source table `source_id` whose `_dlt_load_id` satisfies
+    `load_condition` (e.g. `> '1700000000.1'`), read from raw; the date after every date when there are none. One
+    query for the incremental models' read bounds and the run-scoped data tests (tests_on_new_partitions.sql).
+-#}
+{% macro first_day_loaded(source_id, ts_column, load_condition) -%}
     {%- set query -%}
         select cast(min({{ to_utc_date(ts_column) }}) as {{ dbt.type_string() }})
-        from {{ raw }}
-        where _dlt_load_id > {{ load_watermark() }}
+        from {{ graph.sources[source_id].relation_name }}
+        where _dlt_load_id {{ load_condition }}
     {%- endset -%}
     {%- set first = run_query(query).columns[0].values()[0] -%}
     {{- return("cast('" ~ (first or '9999-12-31') ~ "' as date)") -}}

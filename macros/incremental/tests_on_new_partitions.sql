@@ -58,16 +58,11 @@
     ) -%}
         {%- set first_load = first_load_of_run(source_name) -%}
         {%- if first_load is none -%}{{ return('') }}{%- endif -%}
-        {%- set raw = graph.sources['source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name].relation_name -%}
-        {%- set query -%}
-            select cast(min({{ to_utc_date(ts_column) }}) as {{ dbt.type_string() }})
-            from {{ raw }}
-            where _dlt_load_id >= '{{ first_load }}'
-        {%- endset -%}
-        {%- set first_day = run_query(query).columns[0].values()[0] or '9999-12-31' -%}
+        {%- set source_id = 'source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name -%}
+        {%- set first_day = first_day_loaded(source_id, ts_column, ">= '" ~ first_load ~ "'") -%}
         {%- set scoped.where = re.sub(
             '__first_day_of_run__\\(\\s*' ~ source_name ~ '\\.' ~ table_name ~ '\\s*,\\s*' ~ ts_column ~ '\\s*\\)',
-            "cast('" ~ first_day ~ "' as date)",
+            first_day,
             scoped.where
         ) -%}
     {%- endfor -%}
