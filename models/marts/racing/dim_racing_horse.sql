@@ -29,7 +29,9 @@ final as (
         careers.career_wins,
         careers.first_run_date,
         careers.last_run_date,
-        latest.data_source
+        latest.data_source,
+        {{ racing_display_name('horse', 'latest.horse_key', 'latest.horse_name') }} as display_name,
+        latest.horse_name is not null as is_named
     from latest
     inner join careers on latest.horse_key = careers.horse_key
 )

@@ -58,16 +58,12 @@ def draw_bias(con: duckdb.DuckDBPyConnection, racecourse: str, surface: str, dis
 
 
 def horses(con: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
-    """Horses to pick from, named ones first; the history's unnamed ids are labelled as such (dim_racing_horse has
-    no display name yet)."""
+    """Horses to pick from, named ones first, by the mart's display name (the history's unnamed ids say so)."""
     return _df(
         con,
-        """select h.horse_key,
-                  coalesce(h.horse_name, 'History dataset horse #' || replace(h.horse_key, 'kaggle-', '')
-                      || ' (name not published)') as horse_name,
-                  h.career_runs
+        """select h.horse_key, h.display_name as horse_name, h.career_runs
            from marts.dim_racing_horse as h
-           order by (h.horse_name is null), h.last_run_date desc, h.career_runs desc limit ?""",
+           order by not h.is_named, h.last_run_date desc, h.career_runs desc limit ?""",
         [limit],
     )
 

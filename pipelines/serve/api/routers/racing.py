@@ -22,10 +22,10 @@ from pipelines.serve.api.responses import (
     CSV_RESPONSE,
     Reader,
     date_filters,
+    items_response,
     not_found,
     one_response,
     page_response,
-    render,
 )
 
 router = APIRouter(prefix="/racing", tags=["racing"], responses={404: {"model": Problem}})
@@ -114,6 +114,8 @@ HORSE = Resource(
         "first_run_date": date,
         "last_run_date": date,
         "data_source": str,
+        "display_name": str,
+        "is_named": bool,
     },
     keys=("horse_key",),
     description="One horse (dim_racing_horse).",
@@ -179,7 +181,7 @@ def list_runners(race_key: RaceKey, read: Reader) -> Response:
     found = rows(read.con, RUNNER, [("race_key = ?", [race_key])], order_by="horse_no, run_key")
     if not found and not exists(read.con, RACE, [("race_key = ?", [race_key])]):
         raise not_found(f"race {race_key}")
-    return render(read, Items[RUNNER.model](items=found))  # type: ignore[name-defined]
+    return items_response(read, RUNNER, found)
 
 
 @router.get("/horses", response_model=Page[HORSE.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
