@@ -1,4 +1,11 @@
--- One row per ticker seen in the universe seed or in Yahoo's metadata, with the calendar that defines its sessions.
+{{ config(**incremental_config(partition_by='ticker')) }}
+{%- set first_day = first_partition_loaded_since('source.grandstand.yahoo.bars', 'ts') %}
+
+-- One row per ticker seen in the universe seed, in Yahoo's metadata or in the bars, with the calendar that defines
+-- its sessions. Incremental so a daily run does not scan the bars, the biggest table, for their tickers: it adds the
+-- tickers of the bars loaded since its last build to the ones it holds, and maps them all again (a few hundred
+-- rows), so a changed seed or new metadata reaches every ticker. A yfinance CSV export carries no metadata: its
+-- ticker is known from its bars alone.
 with
 
 universe as (
@@ -13,16 +20,49 @@ exchanges as (
     select * from {{ ref('yahoo_exchanges') }}
 ),
 
+bars as (
+    select
+        ticker,
+        dlt_load_id
+    from {{ ref('stg_yahoo__bars') }}
+    where ts_utc >= {{ first_day }}
+),
+
+-- the tickers of the bars loaded since the last build (every bar's, on a full refresh)
 bar_tickers as (
-    select distinct ticker from {{ ref('stg_yahoo__bars') }}
+    {{ partitions_loaded_since('bars', 'ticker') }}
+),
+
+ticker_loads as (
+    select
+        ticker,
+        source_load_id
+    from bar_tickers
+    {%- if is_incremental() %}
+        union all
+        select
+            ticker,
+            source_load_id
+        from {{ this }}
+    {%- endif %}
+    union all
+    select
+        ticker,
+        cast(null as {{ dbt.type_string() }}) as source_load_id
+    from universe
+    union all
+    select
+        ticker,
+        cast(null as {{ dbt.type_string() }}) as source_load_id
+    from instruments
 ),
 
 all_tickers as (
-    select ticker from universe
-    union
-    select ticker from instruments
-    union
-    select ticker from bar_tickers
+    select
+        ticker,
+        max(source_load_id) as source_load_id
+    from ticker_loads
+    group by ticker
 ),
 
 mapped as (
@@ -40,7 +80,8 @@ mapped as (
         nullif(universe.crypto_asset_id, '') as crypto_asset_id,
         instruments.currency,
         instruments.long_name,
-        universe.ticker is not null as is_in_universe
+        universe.ticker is not null as is_in_universe,
+        all_tickers.source_load_id
     from all_tickers
     left join universe on all_tickers.ticker = universe.ticker
     left join instruments on all_tickers.ticker = instruments.ticker

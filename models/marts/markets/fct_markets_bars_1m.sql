@@ -1,21 +1,33 @@
 {{ config(**incremental_config(partition_by='session_date')) }}
 {%- set first_session = first_partition_loaded_since('source.grandstand.yahoo.bars', 'ts') %}
 
+-- The sessions it rebuilds are aligned here, with the macro the intermediate view uses, over only their bars: a daily
+-- run reads and aligns the new sessions, however long the history.
 with
-
-aligned as (
-    select * from {{ ref('int_markets_bars_aligned_to_sessions') }}
-    where
-        is_regular_session
-        and is_in_requested_range
-        and session_date >= {{ first_session }}
-),
 
 bars as (
     select * from {{ ref('stg_yahoo__bars') }}
     where
         bar_interval = '1m'
         and ts_utc >= {{ first_session }}
+),
+
+tickers as (
+    select * from {{ ref('int_markets_tickers_mapped_to_calendars') }}
+),
+
+sessions as (
+    select * from {{ ref('exchange_sessions') }}
+    where session_date >= {{ first_session }}
+),
+
+aligned_bars as (
+    {{ align_bars_to_sessions('bars', 'tickers', 'sessions') }}
+),
+
+aligned as (
+    select * from aligned_bars
+    where is_regular_session and is_in_requested_range
 ),
 
 bar_loads as (
