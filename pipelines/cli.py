@@ -26,7 +26,7 @@ from pipelines.ingest.registry import SOURCE_NAMES, get_spec
 from pipelines.ingest.spec import UnknownFormat
 from pipelines.operate.lock import WarehouseBusy, writer_lock
 from pipelines.operate.reader import save_last_good_copy
-from pipelines.operate.selection import run_selection
+from pipelines.operate.selection import run_selection, scheduled_run_excludes
 from pipelines.operate.source_run import extract_and_load
 
 console = Console(stderr=True)
@@ -128,6 +128,7 @@ def _transform(
     run_id: str | None = None,
     *,
     caught_up: Sequence[str] | None = (),
+    exclude_resource_types: Sequence[str] = (),
 ) -> tuple[bool, list[str]]:
     """dbt build, source freshness and the quality report; then the run's transform is recorded against its loads
     (`run_id`, for audit.run_slas) and the alerts it raises are sent: failed error-severity tests, stale sources,
@@ -139,7 +140,9 @@ def _transform(
     from pipelines.transform.runner import build
 
     with console.status("dbt build"):
-        result = build(settings, select=select, full_refresh=full_refresh)
+        result = build(
+            settings, select=select, full_refresh=full_refresh, exclude_resource_types=exclude_resource_types
+        )
     failed = _failed(result.counts)
     lines = [f"dbt: {_count_line(result.counts)}"]
     lines += [f"  ✗ {f}" for f in result.failures[:20]]
@@ -198,7 +201,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         # downstream of the sources whose loaded rows have not reached the marts yet (and the SLA view the
         # missed-SLA alerts read): a daily run costs what its new data costs
         select = run_selection(settings, full_refresh=args.full_refresh)
-        t_ok, t_lines = _transform(settings, select, args.full_refresh, run_id, caught_up=_caught_up(select))
+        t_ok, t_lines = _transform(
+            settings,
+            select,
+            args.full_refresh,
+            run_id,
+            caught_up=_caught_up(select),
+            exclude_resource_types=scheduled_run_excludes(full_refresh=args.full_refresh),
+        )
         if ok and t_ok:
             save_last_good_copy(settings)
     command = " ".join(["grandstand run", *args.sources])
@@ -220,7 +230,14 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
             [args.source], settings, full_refresh=False, start=args.start, end=args.end, run_id=run_id
         )
         select = [f"tag:{args.source}+", "resource_type:seed", "+run_slas"]
-        t_ok, t_lines = _transform(settings, select, False, run_id, caught_up=[args.source])
+        t_ok, t_lines = _transform(
+            settings,
+            select,
+            False,
+            run_id,
+            caught_up=[args.source],
+            exclude_resource_types=scheduled_run_excludes(full_refresh=False),
+        )
     command = f"grandstand backfill {args.source}"
     return _finish(ok and t_ok, lines + t_lines, started, alert=(settings, run_id, command))
 

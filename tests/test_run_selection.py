@@ -3,8 +3,9 @@ read from the run log (raw_grandstand.load_runs) in a real DuckDB warehouse."""
 
 from __future__ import annotations
 
+import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,8 @@ import pytest
 from pipelines.config import Settings
 from pipelines.operate.audit import DDL, SCHEMA, record_transform
 from pipelines.operate.selection import run_selection
+from tests.e2e import run_cli
+from tests.generators.yahoo_chart import ChartConfig, bodies
 
 ALWAYS = ["+run_slas"]
 SEEDS = "resource_type:seed"
@@ -96,3 +99,24 @@ def test_a_load_committed_after_the_last_build_or_a_failed_test_keeps_a_source_p
     finally:
         con.close()
     assert run_selection(settings, full_refresh=False) == ["tag:events+", "tag:f1+", *ALWAYS]
+
+
+def _built_resource_types(root: Path) -> set[str]:
+    results = json.loads((root / "target" / "run_results.json").read_text())["results"]
+    return {result["unique_id"].split(".")[0] for result in results}
+
+
+@pytest.mark.slow
+def test_a_daily_run_leaves_the_unit_tests_to_full_refreshes_and_ci(tmp_path: Path) -> None:
+    run_cli(tmp_path, "run", "yahoo", "--full-refresh")
+    assert "unit_test" in _built_resource_types(tmp_path)  # the full refresh runs them, with everything
+    # a new session lands (GENERATED bars, ticker GEN000) and the daily run takes it to the marts
+    new = tmp_path / "new"
+    new.mkdir()
+    for name, body, _ in bodies(ChartConfig(tickers=1, first_day=date(2024, 10, 3), days=1)):
+        (new / name).write_bytes(body)
+    run_cli(tmp_path, "load", "yahoo", "--from", *map(str, new.iterdir()))
+    run_cli(tmp_path, "run", "yahoo")
+    built = _built_resource_types(tmp_path)
+    assert {"model", "test"} <= built  # the markets models and their data tests ran
+    assert "unit_test" not in built

@@ -23,6 +23,13 @@ def run_selection(settings: Settings, *, full_refresh: bool) -> list[str] | None
     return [*(f"tag:{source}+" for source in pending), *seeds, "+run_slas"]
 
 
+def scheduled_run_excludes(*, full_refresh: bool) -> tuple[str, ...]:
+    """The dbt resource types a run leaves out of its build: a daily run or a backfill does not run the unit tests.
+    They check the models' SQL against fixed fixtures, not the data, so their outcome changes only when the code does:
+    `make test` (CI) and every full refresh run them, as dbt's docs advise for production builds."""
+    return () if full_refresh else ("unit_test",)
+
+
 def _seeds_changed(settings: Settings) -> bool:
     """Whether a seed file was written after the last build that reached the marts (or there was none)."""
     newest_seed = max((path.stat().st_mtime for path in (PROJECT_ROOT / "seeds").glob("*.csv")), default=0.0)

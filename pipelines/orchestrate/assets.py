@@ -26,6 +26,7 @@ from pipelines.ingest.registry import SOURCE_NAMES, get_spec
 from pipelines.operate.audit import record_transform
 from pipelines.operate.lock import WarehouseBusy, writer_lock
 from pipelines.operate.reader import save_last_good_copy
+from pipelines.operate.selection import scheduled_run_excludes
 from pipelines.operate.source_run import extract_and_load
 from pipelines.orchestrate.calendars import F1_FIRST_SEASON, HKJC_FIRST_DAY, nyse_sessions
 
@@ -223,6 +224,8 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         disable_telemetry()
         os.environ["GRANDSTAND_WAREHOUSE"] = str(settings.warehouse)  # profiles.yml reads it
         args = ["build", *dbt_vars(settings)]
+        for resource_type in scheduled_run_excludes(full_refresh=config.full_refresh):  # as the CLI's `run`
+            args += ["--exclude-resource-type", resource_type]
         if config.full_refresh:
             args.append("--full-refresh")
         failed_checks = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,10 +85,14 @@ def build(
     target: str = "duckdb",
     target_path: Path | None = None,
     missing: list[str] | None = None,
+    exclude_resource_types: Sequence[str] = (),
 ) -> TransformResult:
     """`dbt build` on the DuckDB warehouse, or on another target (pipelines.lake.spark prepares Spark's): models of
-    `missing` sources (default: those with no raw schema in the warehouse) are left out."""
+    `missing` sources (default: those with no raw schema in the warehouse) are left out, and so are the
+    `exclude_resource_types` (a scheduled run's unit tests, see pipelines.operate.selection)."""
     args = ["build", *_mode_vars(settings)]
+    for resource_type in exclude_resource_types:
+        args += ["--exclude-resource-type", resource_type]
     if select:
         # tests are only picked when all their parents are selected, so a one-source run skips other sources' tests
         args += ["--select", *select, "--indirect-selection", "cautious"]
