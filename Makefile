@@ -85,7 +85,7 @@ orchestrate:  ## the Dagster UI on http://127.0.0.1:3000 over the sample (DAGSTE
 docs:  ## generate and serve the dbt docs site (the data dictionary)
 	$(GS) docs --serve
 
-bench:  ## benchmark; writes bench/results.json
+bench:  ## benchmark; writes bench/results.json and docs/performance-scaling.png
 	$(PY) -m bench
 
 bench-quick:  ## every case at small sizes, for development; writes bench/data/results-partial.json

@@ -8,13 +8,19 @@ Cases (each a ratio or a rate measured in the same run, so a noisy machine cance
                   BENCH_TICKERS overrides the ticker count (5 when --quick, else 200)
   d. memory    peak RSS loading 10x the input / peak RSS loading 1x
   e. build     dbt build time by layer, and `make run` wall time on the shipped sample
+  f. api       p50/p95/p99 of every API endpoint under concurrent clients
+  g. scaling   how cost grows: the events and Yahoo loads at 1x, 3x and 10x input, and the daily run's dbt build
+               at 1x, 3x and 10x sessions of history; seconds and peak RSS of each, drawn as
+               docs/performance-scaling.png (needs matplotlib)
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
+import math
 import os
 import platform
 import shutil
@@ -27,6 +33,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bench import chart
 from pipelines.config import PROJECT_ROOT
 from pipelines.ingest.landing import LandingZone, RawFile
 
@@ -35,8 +42,9 @@ if TYPE_CHECKING:
 
 WORK = Path(os.environ.get("BENCH_WORK", PROJECT_ROOT / "bench" / "data"))
 RESULTS = PROJECT_ROOT / "bench" / "results.json"
+CHART = PROJECT_ROOT / "docs" / "performance-scaling.png"
 REPEATS = 3
-CASES = ("a", "b", "c", "d", "e", "f")
+CASES = ("a", "b", "c", "d", "e", "f", "g")
 
 
 def _measure(env: dict[str, str], *args: str) -> dict[str, float]:
@@ -186,6 +194,18 @@ def _daily_run(root: Path, snapshot: Path) -> dict[str, Any]:
     return _measure(_env(root), "cli-profile", "run", "yahoo")
 
 
+def _history_then_daily(root: Path, config: ChartConfig, repeats: int) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """The full refresh over all but the last calendar day of the period, then the daily run over that day, repeated
+    from a copy of the warehouse the full refresh left."""
+    _fresh(root)
+    yahoo_input(root / "first", config, (0, config.days - 1), zone_root=root)
+    full = _measure(_env(root), "cli", "run", "yahoo", "--full-refresh")
+    snapshot = root / "after_full_refresh.duckdb"
+    shutil.copyfile(root / "warehouse.duckdb", snapshot)
+    yahoo_input(root / "next", config, (config.days - 1, config.days), zone_root=root)
+    return full, [_daily_run(root, snapshot) for _ in range(repeats)]
+
+
 def case_incremental(quick: bool) -> dict[str, Any]:
     """The daily run after one new session of generated bars, at 30 and 120 sessions of history, against the full
     refresh at 120 sessions. The full refresh runs once per size; the daily run is repeated (once when quick) from a
@@ -195,15 +215,8 @@ def case_incremental(quick: bool) -> dict[str, Any]:
     tickers = int(os.environ.get("BENCH_TICKERS", 5 if quick else 200))
     sizes: dict[int, dict[str, Any]] = {}
     for sessions, days in HISTORY_DAYS.items():
-        root = WORK / f"incremental_{sessions}"
-        _fresh(root)
         config = ChartConfig(tickers=tickers, first_day=HISTORY_END - timedelta(days=days - 1), days=days)
-        yahoo_input(root / "first", config, (0, days - 1), zone_root=root)
-        full = _measure(_env(root), "cli", "run", "yahoo", "--full-refresh")
-        snapshot = root / "after_full_refresh.duckdb"
-        shutil.copyfile(root / "warehouse.duckdb", snapshot)
-        yahoo_input(root / "next", config, (days - 1, days), zone_root=root)
-        daily = [_daily_run(root, snapshot) for _ in range(1 if quick else REPEATS)]
+        full, daily = _history_then_daily(WORK / f"incremental_{sessions}", config, 1 if quick else REPEATS)
         sizes[sessions] = {"full_refresh_s": full["seconds"], "daily_s": _median(daily), "runs": daily}
     flat = sizes[120]["daily_s"] / sizes[30]["daily_s"]
     share = sizes[120]["daily_s"] / sizes[120]["full_refresh_s"]
@@ -223,19 +236,41 @@ def case_incremental(quick: bool) -> dict[str, Any]:
     }
 
 
+# the loads of cases d and g: generated input at 1x, full / --quick (10x must stay affordable in a full `make bench`)
+SCALE_EVENTS = {False: 300_000, True: 50_000}  # events (+ 15% re-deliveries)
+SCALE_YAHOO_TICKERS = {False: 10, True: 2}  # tickers x 42 calendar days (about 30 sessions) of 1-minute bars
+# case g: the factors, and the daily run's input, which is its history
+FACTORS = (1, 3, 10)
+SCALE_DAILY_SESSIONS = 12  # sessions of history at 1x before the daily run's one new session
+SCALE_DAILY_TICKERS = {False: 20, True: 5}  # BENCH_SCALE_TICKERS overrides
+# one daily run per size: the slope spans 10x, and case c repeats and profiles the daily run (keeps make bench < 30 min)
+SCALE_DAILY_REPEATS = 1
+
+
+@functools.cache
+def _load_point(source: str, factor: int, quick: bool, repeats: int) -> dict[str, Any]:
+    """Landing -> raw of `factor` x the 1x input, each repeat in its own worker: median seconds, highest peak RSS.
+    Cached, so a run of cases d and g measures each size once."""
+    root = WORK / f"scale_{source}_{factor}"
+    _fresh(root)
+    if source == "events":
+        events_input(root, SCALE_EVENTS[quick] * factor)
+    else:
+        yahoo_input(root, SCALE_YAHOO_TICKERS[quick] * factor)
+    runs = [_measure(_env(root), "load", source, "full") for _ in range(repeats)]
+    return {
+        "factor": factor,
+        "input": f"{runs[0]['rows']:,.0f} rows in {runs[0]['files']:.0f} files",
+        "seconds": _median(runs),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+    }
+
+
 def case_memory(quick: bool) -> list[dict[str, Any]]:
     out = []
     scale = 10
-    for source, make in (
-        ("events", lambda r, k: events_input(r, (50_000 if quick else 300_000) * k)),
-        ("yahoo", lambda r, k: yahoo_input(r, (2 if quick else 10) * k)),
-    ):
-        peaks = {}
-        for factor in (1, scale):
-            root = WORK / f"memory_{source}_{factor}"
-            _fresh(root)
-            make(root, factor)
-            peaks[factor] = max(_measure(_env(root), "load", source, "full")["peak_rss_mb"] for _ in range(REPEATS))
+    for source in ("events", "yahoo"):
+        peaks = {factor: _load_point(source, factor, quick, REPEATS)["peak_rss_mb"] for factor in (1, scale)}
         ratio = peaks[scale] / peaks[1]
         out.append(
             {
@@ -249,6 +284,80 @@ def case_memory(quick: bool) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _days_for_sessions(sessions: int) -> int:
+    """Calendar days ending on HISTORY_END that hold `sessions` XNYS sessions and then the one new session."""
+    import exchange_calendars as xcals
+
+    start = HISTORY_END - timedelta(days=2 * sessions + 30)
+    calendar = xcals.get_calendar("XNYS", start=start.isoformat(), end=HISTORY_END.isoformat())
+    first = calendar.sessions_window(HISTORY_END.isoformat(), -(sessions + 1))[0].date()
+    return (HISTORY_END - first).days + 1
+
+
+def _daily_point(factor: int, tickers: int, repeats: int) -> dict[str, Any]:
+    """The daily run (`grandstand run yahoo`, one new session) at `factor` x the 1x history; its dbt build timed."""
+    from tests.generators.yahoo_chart import ChartConfig
+
+    sessions = SCALE_DAILY_SESSIONS * factor
+    days = _days_for_sessions(sessions)
+    config = ChartConfig(tickers=tickers, first_day=HISTORY_END - timedelta(days=days - 1), days=days)
+    full, runs = _history_then_daily(WORK / f"scale_daily_{factor}", config, repeats)
+    return {
+        "factor": factor,
+        "input": f"{tickers} tickers x {sessions} sessions, then 1 more",
+        "seconds": statistics.median(r["steps"]["dbt build"] for r in runs),
+        "run_seconds": _median(runs),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "full_refresh_s": full["seconds"],
+    }
+
+
+def _slope(points: list[dict[str, Any]], key: str) -> float:
+    """The log-log slope from the smallest to the largest factor: 1 grows as the input does, 0 is flat."""
+    first, last = points[0], points[-1]
+    return math.log(last[key] / first[key]) / math.log(last["factor"] / first["factor"])
+
+
+def case_scaling(quick: bool) -> list[dict[str, Any]]:
+    """How cost grows: each series at 1x, 3x and 10x its input, every run in its own worker process."""
+    repeats = 1 if quick else REPEATS
+    events, tickers = SCALE_EVENTS[quick], SCALE_YAHOO_TICKERS[quick]
+    daily_tickers = int(os.environ.get("BENCH_SCALE_TICKERS", SCALE_DAILY_TICKERS[quick]))
+    plans: list[tuple[str, str, Any]] = [
+        (
+            "events load",
+            f"{events:,} generated events (+ re-deliveries) at 1x, landing -> raw",
+            lambda k: _load_point("events", k, quick, repeats),
+        ),
+        (
+            "yahoo load",
+            f"{tickers} generated tickers x about 30 sessions of 1m bars at 1x, landing -> raw",
+            lambda k: _load_point("yahoo", k, quick, repeats),
+        ),
+        (
+            "daily run: dbt build (x = history)",
+            f"{daily_tickers} tickers x {SCALE_DAILY_SESSIONS} sessions of history at 1x; x = history",
+            lambda k: _daily_point(k, daily_tickers, SCALE_DAILY_REPEATS),
+        ),
+    ]
+    rows = []
+    for name, what, measure in plans:
+        points = [measure(factor) for factor in FACTORS]
+        rows.append(
+            {
+                "case": "g. scaling",
+                "series": name,
+                "input": what,
+                "points": points,
+                "time_slope": _slope(points, "seconds"),
+                "memory_slope": _slope(points, "peak_rss_mb"),
+                "target": "shown (log-log slope: 1 linear, 0 flat)",
+                "met": None,
+            }
+        )
+    return rows
 
 
 def case_build() -> dict[str, Any]:
@@ -302,13 +411,17 @@ def machine() -> dict[str, Any]:
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="small inputs, for a smoke test of the harness")
     parser.add_argument("--case", action="append", choices=CASES, help="run only this case (repeatable)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    wants_chart = not args.case or "g" in args.case
+    if wants_chart and (missing := chart.missing_dependency()):
+        print(missing, file=sys.stderr)
+        return 2
     started = time.perf_counter()
     report: dict[str, Any] = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -316,6 +429,7 @@ def main() -> int:
         "machine": machine(),
         "repeats": REPEATS,
         "cases": [],
+        "seconds_by_case": {},
     }
     for name, case in (
         ("a. load", lambda: case_load(args.quick)),
@@ -324,17 +438,26 @@ def main() -> int:
         ("d. memory", lambda: case_memory(args.quick)),
         ("e. build", lambda: [case_build()]),
         ("f. api", lambda: case_api(args.quick)),
+        ("g. scaling", lambda: case_scaling(args.quick)),
     ):
         if args.case and name.split(".")[0] not in args.case:
             continue
         print(f"bench: {name} ...", flush=True)
+        case_started = time.perf_counter()
         results = case()
+        report["seconds_by_case"][name] = time.perf_counter() - case_started
         report["cases"] += results
         for result in results:
             print("  " + json.dumps(result, default=str), flush=True)
-    report["total_seconds"] = time.perf_counter() - started
     # only a full run of every case is the benchmark's record; a partial or quick run is written beside its data
-    out = WORK / "results-partial.json" if args.quick or args.case else RESULTS
+    partial = args.quick or bool(args.case)
+    scaling = [c for c in report["cases"] if c["case"] == "g. scaling"]
+    if scaling:
+        picture = WORK / "performance-scaling.png" if partial else CHART
+        title = f"How cost grows: python -m bench{' --quick' if args.quick else ''}, {report['generated_at'][:10]}"
+        report["chart"] = str(chart.draw(scaling, picture, title))
+    report["total_seconds"] = time.perf_counter() - started
+    out = WORK / "results-partial.json" if partial else RESULTS
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print_table(report, out)
@@ -364,15 +487,29 @@ def print_table(report: dict[str, Any], out: Path) -> None:
             measured = (
                 f"{c['source']}: {c['peak_rss_10x_mb']:.0f} MB / {c['peak_rss_1x_mb']:.0f} MB = {c['ratio']:.2f}x"
             )
+        elif c["case"] == "g. scaling":
+            points = c["points"]
+            measured = (
+                f"{c['series']}: "
+                + " / ".join(f"{p['seconds']:.1f}" for p in points)
+                + " s, peak "
+                + " / ".join(f"{p['peak_rss_mb']:.0f}" for p in points)
+                + f" MB at {' / '.join(str(p['factor']) + 'x' for p in points)}; "
+                + f"slope: time {c['time_slope']:.2f}, memory {c['memory_slope']:.2f}"
+            )
         elif c["case"] == "f. api":
             measured = f"{c['endpoint']}: p50 {c['p50_ms']:.0f} / p95 {c['p95_ms']:.0f} / p99 {c['p99_ms']:.0f} ms"
         else:
             measured = f"make run {c['make_run_wall_s']:.1f}s; " + ", ".join(
                 f"{k} {v:.1f}s" for k, v in sorted(c["dbt_seconds_by_layer"].items())
             )
-        table.add_row(c["case"], c.get("input", ""), measured, c["target"], "yes" if c["met"] else "NO")
+        met = "-" if c["met"] is None else "yes" if c["met"] else "NO"
+        table.add_row(c["case"], c.get("input", ""), measured, c["target"], met)
     Console().print(table)
-    print(f"total {report['total_seconds']:.0f}s; written to {out}")
+    print(
+        f"total {report['total_seconds']:.0f}s; written to {out}"
+        + (f" and {report['chart']}" if "chart" in report else "")
+    )
 
 
 if __name__ == "__main__":
