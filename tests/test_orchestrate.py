@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -21,9 +23,12 @@ from pipelines.ingest.extract import extract
 from pipelines.ingest.landing import LandingZone, RawFile
 from pipelines.ingest.registry import SOURCE_NAMES, get_spec
 from pipelines.lake.engines import relation_checksums
+from pipelines.operate.audit import RunRecord, record_run, record_transform
 from pipelines.operate.lock import writer_lock
+from pipelines.operate.reader import save_last_good_copy
 from pipelines.orchestrate.assets import F1_SEASONS, YAHOO_SESSIONS, dbt_project, dbt_resource, raw_key
 from pipelines.orchestrate.definitions import build_definitions
+from pipelines.orchestrate.schedules import seeds_changed_decision
 from tests.e2e import LOAD_IDS, SALT, TIME_OF_FILING
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -197,6 +202,28 @@ def test_events_sensor_starts_a_run_for_new_drop_files_only(
     # the run's extract (the same call the events asset makes, live mode) files it; then nothing is new
     assert extract(get_spec("events"), settings, "live").new_files == 1
     assert not tick().run_requests
+
+
+def test_seeds_sensor_starts_one_run_per_seed_change_without_touching_the_warehouse(settings: Settings) -> None:
+    first = seeds_changed_decision(settings)  # no build yet: the seeds have never been built
+    assert isinstance(first, dg.RunRequest) and first.run_key and first.run_key.startswith("seeds-")
+    assert seeds_changed_decision(settings).run_key == first.run_key  # the same change: Dagster starts one run
+    now = datetime.now(UTC)  # a run that loaded and built after the seed files were written, and saved its copy
+    run = RunRecord("r1", "coincap", "sample", now, now, "ok", 1, 1, 0, {"assets": 1}, None, {}, None, None)
+    record_run(settings, run)
+    record_transform(settings, "r1", now, 0)
+    save_last_good_copy(settings)
+    assert isinstance(seeds_changed_decision(settings), dg.SkipReason)
+    # another process writing the warehouse, as a run does: the sensor reads the copy, and still answers
+    hold = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(120)"
+    writer = subprocess.Popen([sys.executable, "-c", hold, str(settings.warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "open"
+        busy = seeds_changed_decision(settings)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert isinstance(busy, dg.SkipReason) and "no seed file changed" in (busy.skip_message or ""), busy
 
 
 def test_a_second_writer_fails_with_the_lock_message_in_the_run_log(defs: dg.Definitions, settings: Settings) -> None:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -142,11 +143,14 @@ def record_transform(
         con.close()
 
 
-def last_transformed_at(settings: Settings) -> datetime | None:
-    """When the newest build that carried loads to the marts finished (None: never)."""
-    if not settings.warehouse.exists():
+def last_transformed_at(settings: Settings, *, database: Path | None = None) -> datetime | None:
+    """When the newest build that carried loads to the marts finished (None: never), from the warehouse (a run asks
+    while it holds the writer lock) or from another `database`, opened read-only (a sensor reads the last good copy,
+    so it never holds a lock a run needs)."""
+    path = database or settings.warehouse
+    if not path.exists():
         return None
-    con = duckdb.connect(str(settings.warehouse))  # a run asks while it holds the writer lock
+    con = duckdb.connect(str(path), read_only=database is not None)
     try:
         rows = query(con, f"select max(transformed_at) from {SCHEMA}.load_runs")
     finally:

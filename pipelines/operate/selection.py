@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipelines.config import PROJECT_ROOT, Settings
 from pipelines.operate.audit import last_transformed_at, sources_awaiting_transform
 
@@ -19,7 +21,7 @@ def run_selection(settings: Settings, *, full_refresh: bool) -> list[str] | None
     if full_refresh:
         return None
     pending = sorted(sources_awaiting_transform(settings))
-    seeds = ["resource_type:seed"] if _seeds_changed(settings) else []
+    seeds = ["resource_type:seed"] if seeds_changed_at(settings) is not None else []
     return [*(f"tag:{source}+" for source in pending), *seeds, "+run_slas"]
 
 
@@ -30,8 +32,10 @@ def scheduled_run_excludes(*, full_refresh: bool) -> tuple[str, ...]:
     return () if full_refresh else ("unit_test",)
 
 
-def _seeds_changed(settings: Settings) -> bool:
-    """Whether a seed file was written after the last build that reached the marts (or there was none)."""
+def seeds_changed_at(settings: Settings, *, database: Path | None = None) -> float | None:
+    """When the newest seed file was written (epoch seconds), if that is after the last build that reached the marts
+    (or there was none); None when the seeds are as the last build left them. The CLI's run asks the warehouse;
+    Dagster's `seeds_changed` sensor asks the last good copy (`database`)."""
     newest_seed = max((path.stat().st_mtime for path in (PROJECT_ROOT / "seeds").glob("*.csv")), default=0.0)
-    last_build = last_transformed_at(settings)
-    return last_build is None or newest_seed > last_build.timestamp()
+    last_build = last_transformed_at(settings, database=database)
+    return newest_seed if last_build is None or newest_seed > last_build.timestamp() else None

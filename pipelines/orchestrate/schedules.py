@@ -7,8 +7,10 @@
 | hkjc_job | the meeting date's pages, then dbt downstream | `hkjc_meeting_days`: 23:45 HKT, Wed/Sat/Sun in season |
 | f1_job | the season's new rounds, then dbt downstream | `f1_after_race_weekend`: Monday 06:00 UTC after a race |
 | events_job | new files of the event drop, then dbt downstream | `events_drop` sensor: every 30 s |
+| seeds_job | the dbt seeds and their tests | `seeds_changed` sensor: a seed file written after the last build |
 
-Each job also builds the dbt seeds, as `grandstand run SOURCE` does.
+The seeds are built when a seed file changed (a ticker added to seeds/yahoo_tickers.csv), as `grandstand run` builds
+them: not on every source's run.
 """
 
 # no `from __future__ import annotations`: Dagster reads the context parameters' types at definition
@@ -22,9 +24,11 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from dagster_dbt import build_dbt_asset_selection
 
-from pipelines.config import load_settings
+from pipelines.config import Settings, load_settings
 from pipelines.ingest.landing import LandingZone
 from pipelines.ingest.registry import SOURCE_NAMES
+from pipelines.operate.reader import snapshot_path
+from pipelines.operate.selection import seeds_changed_at
 from pipelines.orchestrate.assets import SOURCE_PARTITIONS, raw_key
 from pipelines.orchestrate.calendars import (
     f1_weekend_just_ended,
@@ -41,21 +45,28 @@ HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 AFTER_CLOSE = timedelta(minutes=15)
 STOPPED = dg.DefaultScheduleStatus.STOPPED
 EVENTS_SENSOR_INTERVAL_S = 30
+SEEDS_SENSOR_INTERVAL_S = 60
 
 
 def source_jobs(dbt_build: dg.AssetsDefinition) -> "dict[str, UnresolvedAssetJobDefinition]":
-    """One job per source: its asset, everything downstream of it in dbt (with their tests), and the seeds."""
-    seeds = build_dbt_asset_selection([dbt_build], dbt_select="resource_type:seed")
-    return {
+    """One job per source: its asset and everything downstream of it in dbt (with their tests); and `seeds`, the
+    dbt seeds with their tests."""
+    jobs = {
         source: dg.define_asset_job(
             name=f"{source}_job",
-            selection=dg.AssetSelection.assets(raw_key(source)).downstream() | seeds,
+            selection=dg.AssetSelection.assets(raw_key(source)).downstream(),
             partitions_def=SOURCE_PARTITIONS[source],
             description=f"extract and load {source}, then dbt build of everything downstream of it",
             tags={"grandstand/source": source},
         )
         for source in SOURCE_NAMES
     }
+    jobs["seeds"] = dg.define_asset_job(
+        name="seeds_job",
+        selection=build_dbt_asset_selection([dbt_build], dbt_select="resource_type:seed"),
+        description="dbt build of the seeds and their tests (a seed file changed)",
+    )
+    return jobs
 
 
 def _tick(context: dg.ScheduleEvaluationContext, zone: ZoneInfo) -> datetime:
@@ -177,4 +188,25 @@ def build_sensors(jobs: "dict[str, UnresolvedAssetJobDefinition]") -> Sequence[d
         drop_url = source_settings("events", EventsSettings).drop_url
         return events_drop_decision(drop_url, LandingZone(load_settings().landing))
 
-    return [events_drop]
+    @dg.sensor(
+        name="seeds_changed",
+        job=jobs["seeds"],
+        minimum_interval_seconds=SEEDS_SENSOR_INTERVAL_S,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description="Every minute: a seed file written after the last build (a ticker added to "
+        "seeds/yahoo_tickers.csv) starts the seeds job, once per change.",
+    )
+    def seeds_changed(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        return seeds_changed_decision(load_settings())
+
+    return [events_drop, seeds_changed]
+
+
+def seeds_changed_decision(settings: Settings) -> dg.RunRequest | dg.SkipReason:
+    """A run of the seeds job when a seed file changed since the last build, keyed by the change, so one change
+    starts one run. It reads the last good copy (saved after every build), never the warehouse, so a tick can never
+    hold a lock a starting run needs."""
+    changed = seeds_changed_at(settings, database=snapshot_path(settings))
+    if changed is None:
+        return dg.SkipReason("no seed file changed since the last build")
+    return dg.RunRequest(run_key=f"seeds-{int(changed)}")
