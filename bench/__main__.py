@@ -8,7 +8,7 @@ Cases (each a ratio or a rate measured in the same run, so a noisy machine cance
                   BENCH_TICKERS overrides the ticker count (5 when --quick, else 200)
   d. memory    peak RSS loading 10x the input / peak RSS loading 1x
   e. build     dbt build time by layer, and `make run` wall time on the shipped sample
-  f. api       p50/p95/p99 of every API endpoint under concurrent clients
+  f. api       p95 of every dashboard query and API endpoint; BENCH_API_WAREHOUSE points it at a given warehouse
   g. scaling   how cost grows: the events and Yahoo loads at 1x, 3x and 10x input, and the daily run's dbt build
                at 1x, 3x and 10x sessions of history; seconds and peak RSS of each, drawn as
                docs/performance-scaling.png (needs matplotlib)
@@ -390,15 +390,25 @@ def case_build() -> dict[str, Any]:
 
 
 def case_api(quick: bool) -> list[dict[str, Any]]:
-    """p50/p95/p99 of every API endpoint under 20 concurrent clients (bench/api_load.py), over the warehouse case e
-    built from the sample (built here when case e did not run)."""
-    from bench.api_load import measure_api
+    """p50/p95 of every dashboard query, and p50/p95/p99 of every API endpoint under 20 concurrent clients
+    (bench/api_load.py), over BENCH_API_WAREHOUSE (its dbt target/ beside it, or BENCH_API_TARGET) when given,
+    else over the warehouse case e built from the sample (built here when case e did not run)."""
+    from bench.api_load import measure_api, measure_dashboard
 
-    root = WORK / "build"
-    if not (root / "warehouse.duckdb").exists():
-        _fresh(root)
-        _measure(_env(root), "cli", "run", "--full-refresh")
-    return measure_api(root / "warehouse.duckdb", requests_per_client=3 if quick else 10)
+    given = os.environ.get("BENCH_API_WAREHOUSE")
+    if given:
+        warehouse = Path(given)
+        if not warehouse.exists():
+            raise SystemExit(f"BENCH_API_WAREHOUSE={given}: no warehouse there")
+    else:
+        root = WORK / "build"
+        if not (root / "warehouse.duckdb").exists():
+            _fresh(root)
+            _measure(_env(root), "cli", "run", "--full-refresh")
+        warehouse = root / "warehouse.duckdb"
+    target = Path(os.environ.get("BENCH_API_TARGET", warehouse.parent / "target"))
+    dashboard = measure_dashboard(warehouse, target, repeats=5 if quick else 20)
+    return dashboard + measure_api(warehouse, requests_per_client=3 if quick else 10)
 
 
 def machine() -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import socket
@@ -406,3 +407,91 @@ def test_reads_never_stop_a_run_writing(base: str, api_settings: Settings) -> No
     assert {r.headers.get("X-Grandstand-Source") for r in answers} == {"last-good-copy"}
     after = requests.get(f"{base}/meta", timeout=30).json()  # the run is over: back to the warehouse itself
     assert after["serving_last_good_copy"] is False
+
+
+# ---- rendering (rows become JSON in DuckDB, not through a pydantic model per row) -------------------------------
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+@pytest.mark.parametrize(
+    ("path", "resource_name", "table", "order"),
+    [
+        ("/markets/tickers/AAPL/bars-1m?limit=1000", "BAR_1M", "marts.fct_markets_bars_1m where ticker = 'AAPL'", ""),
+        ("/crypto/assets/bitcoin/prices?limit=1000", "PRICE", "marts.fct_crypto_prices where asset_id = 'bitcoin'", ""),
+        ("/crypto/assets", "ASSET", "marts.dim_crypto_asset", "market_cap_rank nulls last, asset_id"),
+        ("/racing/meetings?limit=1000", "MEETING", "", ""),
+    ],
+)
+def test_rows_render_as_their_response_model_would(
+    base: str, api_settings: Settings, path: str, resource_name: str, table: str, order: str
+) -> None:
+    """What DuckDB renders is what the response model renders from the same rows, value for value."""
+    from pipelines.serve.api.routers import crypto, markets, racing
+
+    res = {"BAR_1M": markets.BAR_1M, "PRICE": crypto.PRICE, "ASSET": crypto.ASSET, "MEETING": racing.MEETING}[
+        resource_name
+    ]
+    source = table or res.table
+    keys = order or ", ".join(res.keys)
+    c = duckdb.connect(str(api_settings.warehouse), read_only=True)
+    try:
+        cursor = c.execute(f"select {res.select_list} from {source} order by {keys} limit 1000")
+        names = [d[0] for d in cursor.description or []]
+        expected = [
+            json.loads(res.model(**dict(zip(names, row, strict=True))).model_dump_json()) for row in cursor.fetchall()
+        ]
+    finally:
+        c.close()
+    got = json.loads(requests.get(f"{base}{path}", timeout=30).text, parse_constant=_reject_constant)["items"]
+    assert got == expected and expected
+    assert [list(item) for item in got[:1]] == [list(res.columns)]  # the model's column order
+
+
+def test_edge_values_render_as_pydantic_does() -> None:
+    """NaN and infinities become null, date-times UTC with Z (microseconds only when present, before 1970 too),
+    strings escaped; CSV carries the same date-time text."""
+    from datetime import UTC, datetime
+
+    from pipelines.serve.api.rendering import csv_bytes, json_items
+    from pipelines.serve.api.resources import Resource, page, rows
+
+    res = Resource(
+        "EdgeRow",
+        "edge",
+        {"k": int, "seen_at": datetime, "x": float, "s": str, "ok": bool},
+        keys=("k",),
+    )
+    con = duckdb.connect(":memory:")
+    con.execute("set TimeZone = 'Asia/Hong_Kong'")  # rendering must not depend on the session's zone
+    con.execute(
+        """create table edge as select * from (values
+             (1, timestamptz '2024-10-03 14:30:00+00', 'nan'::double, 'say "hi" é', true),
+             (2, timestamptz '2024-10-03 14:30:00.5+00', 'inf'::double, null, false),
+             (3, timestamptz '1950-05-13 13:00:00+00', '-inf'::double, 'a,b', null),
+             (4, null, 1e-5, '', true)) as t(k, seen_at, x, s, ok)"""
+    )
+    got = json.loads(json_items(rows(con, res, [])), parse_constant=_reject_constant)["items"]
+    records = [
+        {
+            "k": 1,
+            "seen_at": datetime(2024, 10, 3, 14, 30, tzinfo=UTC),
+            "x": float("nan"),
+            "s": 'say "hi" é',
+            "ok": True,
+        },
+        {"k": 2, "seen_at": datetime(2024, 10, 3, 14, 30, 0, 500000, tzinfo=UTC), "x": float("inf"), "ok": False},
+        {"k": 3, "seen_at": datetime(1950, 5, 13, 13, tzinfo=UTC), "x": float("-inf"), "s": "a,b"},
+        {"k": 4, "x": 1e-5, "s": "", "ok": True},
+    ]
+    assert got == [json.loads(res.model(**r).model_dump_json()) for r in records]
+    table, cursor = page(con, res, [], 3, None, "csv")
+    lines = csv_bytes(table, list(res.columns)).decode().splitlines()
+    assert cursor is not None and len(lines) == 4
+    assert [row["seen_at"] for row in csv.DictReader(io.StringIO("\n".join(lines)))] == [
+        "2024-10-03T14:30:00Z",
+        "2024-10-03T14:30:00.500000Z",
+        "1950-05-13T13:00:00Z",
+    ]

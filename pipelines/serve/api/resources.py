@@ -1,7 +1,9 @@
 """A resource is a mart (or a grouping of one) with typed columns and a unique sort key; this module reads pages
 of it with keyset pagination (`where (keys) > (cursor) order by keys limit n`, never OFFSET) and opaque cursors.
 
-Every value is a bound parameter; table and column names come only from the Resource definitions in this package.
+The query that reads the rows also renders them (pipelines.serve.api.rendering): it returns an Arrow table of each
+row's JSON object, or of the CSV's columns, beside the sort keys for the next cursor. Every value is a bound
+parameter; table and column names come only from the Resource definitions in this package.
 """
 
 from __future__ import annotations
@@ -10,21 +12,17 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, create_model
 
-SQL_TYPES: dict[type, str] = {
-    str: "varchar",
-    int: "bigint",
-    float: "double",
-    bool: "boolean",
-    date: "date",
-    datetime: "timestamptz",
-}
+from pipelines.serve.api.rendering import SQL_TYPES, Form, output_columns
+
+KEY = "key__"  # prefix of the sort-key columns returned beside the rendered rows
 
 Filter = tuple[str, list[object]]  # a SQL condition with `?` placeholders, and its values
 
@@ -60,21 +58,45 @@ def _where(filters: list[Filter]) -> tuple[str, list[object]]:
     return " where " + " and ".join(f"({sql})" for sql, _ in filters), [v for _, values in filters for v in values]
 
 
-def _records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def rows(
+    con: duckdb.DuckDBPyConnection,
+    res: Resource,
+    filters: list[Filter],
+    order_by: str | None = None,
+    limit: int | None = None,
+    form: Form = "json",
+) -> pa.Table:
+    """The rows matching the filters (every one, for small collections), ordered by `order_by` or the keys, rendered
+    as `form`, with the sort keys beside them (columns `key__<key>`).
 
-
-def rows(con: duckdb.DuckDBPyConnection, res: Resource, filters: list[Filter], order_by: str | None = None) -> list:
-    """Every row matching the filters (for small collections), ordered by `order_by` or the keys."""
+    Under a limit of more than one row the rows are rendered only after the limit has cut them: DuckDB computes the
+    select list for every matching row before its top-N, and rendering should cost what the page holds. A single
+    row (or a whole small collection) is read in one flat query, which plans faster."""
     where, params = _where(filters)
-    order = order_by or ", ".join(f'"{k}"' for k in res.keys)
-    return _records(con.execute(f"select {res.select_list} from {res.table}{where} order by {order}", params))
+    rendered = output_columns(res.columns, form)
+    if limit is not None and limit > 1:
+        inner = f"select {res.select_list} from {res.table}{where} order by {order_by or _key_order(res)} limit ?"
+        source, where, params = f"({inner}) as found", "", [*params, limit]
+        order = order_by or _key_order(res, "found.")  # qualified: a CSV column may shadow a key's name
+    elif form == "json":  # the JSON's only columns are row_json and key__*: no name is shadowed
+        source, order = res.table, order_by or _key_order(res)
+    else:
+        raise ValueError("CSV is rendered for pages (a limit of 2 or more) only")
+    keys = ", ".join(f'"{k}" as "{KEY}{k}"' for k in res.keys)
+    sql = f"select {rendered}, {keys} from {source}{where} order by {order}"
+    if limit == 1:
+        sql += " limit 1"
+    return con.execute(sql, params).to_arrow_table()
 
 
-def one(con: duckdb.DuckDBPyConnection, res: Resource, filters: list[Filter]) -> dict[str, Any] | None:
-    found = rows(con, res, filters)
-    return found[0] if found else None
+def _key_order(res: Resource, qualifier: str = "") -> str:
+    return ", ".join(f'{qualifier}"{k}"' for k in res.keys)
+
+
+def one(con: duckdb.DuckDBPyConnection, res: Resource, filters: list[Filter]) -> pa.Table | None:
+    """The first row matching the filters (a one-row table), or None."""
+    found = rows(con, res, filters, limit=1)
+    return found if found.num_rows else None
 
 
 def exists(con: duckdb.DuckDBPyConnection, res: Resource, filters: list[Filter]) -> bool:
@@ -113,19 +135,24 @@ def decode_cursor(res: Resource, cursor: str) -> list[object]:
 
 
 def page(
-    con: duckdb.DuckDBPyConnection, res: Resource, filters: list[Filter], limit: int, cursor: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
+    con: duckdb.DuckDBPyConnection,
+    res: Resource,
+    filters: list[Filter],
+    limit: int,
+    cursor: str | None,
+    form: Form = "json",
+) -> tuple[pa.Table, str | None]:
     """One page in key order after `cursor`, and the cursor of the next page (None on the last page)."""
     conditions = list(filters)
     if cursor:
-        values = decode_cursor(res, cursor)
+        values = [str(v) for v in decode_cursor(res, cursor)]
         keys = ", ".join(f'"{k}"' for k in res.keys)
-        casts = ", ".join(f"try_cast(? as {SQL_TYPES[res.columns[k]]})" for k in res.keys)
-        conditions.append((f"({keys}) > ({casts})", [str(v) for v in values]))
-    where, params = _where(conditions)
-    order = ", ".join(f'"{k}"' for k in res.keys)
-    sql = f"select {res.select_list} from {res.table}{where} order by {order} limit ?"
-    found = _records(con.execute(sql, [*params, limit + 1]))
-    if len(found) > limit:
-        return found[:limit], encode_cursor(res, found[limit - 1])
+        casts = [f"try_cast(? as {SQL_TYPES[res.columns[k]]})" for k in res.keys]
+        # the first key alone as well: a plain range the scan can check against each row group's min/max
+        conditions.append((f'"{res.keys[0]}" >= {casts[0]}', values[:1]))
+        conditions.append((f"({keys}) > ({', '.join(casts)})", values))
+    found = rows(con, res, conditions, limit=limit + 1, form=form)
+    if found.num_rows > limit:
+        last = found.slice(limit - 1, 1).select([f"{KEY}{k}" for k in res.keys]).to_pylist()[0]
+        return found.slice(0, limit), encode_cursor(res, {k: last[f"{KEY}{k}"] for k in res.keys})
     return found, None

@@ -1,11 +1,12 @@
 """Per-request warehouse access and the response: JSON or CSV, with ETag, Last-Modified and Cache-Control taken
-from the last successful build, and 304 Not Modified when the client's copy is still that build's."""
+from the last successful build, and 304 Not Modified when the client's copy is still that build's.
+
+Resource rows are rendered from Arrow by pipelines.serve.api.rendering (no pydantic model per row); only small
+envelopes such as /meta go through a pydantic model."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,13 +14,15 @@ from email.utils import format_datetime
 from typing import Annotated, Any
 
 import duckdb
+import pyarrow as pa
 from fastapi import Depends, HTTPException, Request, Response
 from pydantic import BaseModel
 
 from pipelines.config import Settings
-from pipelines.serve.api.models import Items, Page, PageQuery
-from pipelines.serve.api.resources import Filter, Resource, one, page
-from pipelines.serve.api.warehouse import last_build_at, open_warehouse
+from pipelines.serve.api.models import PageQuery
+from pipelines.serve.api.rendering import Form, csv_bytes, json_items, json_object, json_page
+from pipelines.serve.api.resources import Filter, Resource, exists, one, page
+from pipelines.serve.api.warehouse import open_warehouse
 
 CACHE_CONTROL = "public, max-age=60, must-revalidate"
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -67,11 +70,11 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 def read_warehouse(request: Request) -> Iterator[Read]:
     """FastAPI dependency: a read-only connection for the request, closed when the response is built."""
     settings: Settings = request.app.state.settings
-    con, is_copy = open_warehouse(settings)
-    if con is None:
+    opened = open_warehouse(settings)
+    if opened is None:
         raise HTTPException(503, f"no warehouse at {settings.warehouse} yet: run `grandstand run` first")
+    con, is_copy, built = opened
     try:
-        built = last_build_at(con)
         wants_csv = request.query_params.get("format") == "csv" or (
             "format" not in request.query_params and "text/csv" in request.headers.get("accept", "")
         )
@@ -91,47 +94,61 @@ def read_warehouse(request: Request) -> Iterator[Read]:
 Reader = Annotated[Read, Depends(read_warehouse)]
 
 
-def _csv(columns: list[str], records: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in record.items()})
-    return out.getvalue()
+def render(read: Read, body: BaseModel) -> Response:
+    """A small envelope (such as /meta) as JSON, validated by its model."""
+    return Response(body.model_dump_json(), 200, dict(read.headers), "application/json")
 
 
-def render(read: Read, body: BaseModel, csv_columns: list[str] | None = None) -> Response:
-    """`body` as JSON (validated by its model), or its items as CSV when the resource offers CSV (`csv_columns`)
-    and the client asked for it; a CSV page's next cursor goes in the X-Next-Cursor header."""
-    headers = dict(read.headers)
-    if read.wants_csv and csv_columns is not None:
-        next_cursor = getattr(body, "next_cursor", None)
-        if next_cursor:
-            headers["X-Next-Cursor"] = next_cursor
-        records = [item.model_dump() for item in getattr(body, "items", [])]
-        return Response(_csv(csv_columns, records), 200, headers, "text/csv")
-    return Response(body.model_dump_json(), 200, headers, "application/json")
+def _json(read: Read, text: str) -> Response:
+    return Response(text, 200, dict(read.headers), "application/json")
 
 
 def not_found(what: str) -> HTTPException:
     return HTTPException(404, f"{what} not found")
 
 
-def page_response(read: Read, res: Resource, filters: list[Filter], query: PageQuery) -> Response:
-    """One page of a large collection, JSON or CSV."""
-    items, next_cursor = page(read.con, res, filters, query.limit, query.cursor)
-    return render(read, Page[res.model](items=items, next_cursor=next_cursor), list(res.columns))  # type: ignore[name-defined]
+@dataclass(frozen=True)
+class Parent:
+    """What a collection belongs to (a ticker, for its bars). It is looked up only when the collection comes back
+    empty: a known parent's rows cost one query, and an unknown parent is still a 404."""
+
+    res: Resource
+    filters: list[Filter]
+    what: str
+
+    def require(self, read: Read, found: pa.Table) -> None:
+        if found.num_rows == 0 and not exists(read.con, self.res, self.filters):
+            raise not_found(self.what)
 
 
-def items_response(read: Read, res: Resource, records: list[dict[str, Any]]) -> Response:
-    return render(read, Items[res.model](items=records))  # type: ignore[name-defined]
+def page_response(
+    read: Read, res: Resource, filters: list[Filter], query: PageQuery, parent: Parent | None = None
+) -> Response:
+    """One page of a large collection: JSON, or CSV when the client asked for it (the next cursor in the
+    X-Next-Cursor header)."""
+    form: Form = "csv" if read.wants_csv else "json"
+    table, next_cursor = page(read.con, res, filters, query.limit, query.cursor, form)
+    if parent is not None:
+        parent.require(read, table)
+    if read.wants_csv:
+        headers = dict(read.headers)
+        if next_cursor:
+            headers["X-Next-Cursor"] = next_cursor
+        return Response(csv_bytes(table, list(res.columns)), 200, headers, "text/csv")
+    return _json(read, json_page(table, next_cursor))
+
+
+def items_response(read: Read, res: Resource, table: pa.Table, parent: Parent | None = None) -> Response:
+    if parent is not None:
+        parent.require(read, table)
+    return _json(read, json_items(table))
 
 
 def one_response(read: Read, res: Resource, filters: list[Filter], what: str) -> Response:
     found = one(read.con, res, filters)
     if found is None:
         raise not_found(what)
-    return render(read, res.model(**found))
+    return _json(read, json_object(found))
 
 
 def date_filters(

@@ -8,7 +8,7 @@ Two additions, both about never standing in a run's way while answering fast:
   then copies it), the two hold the same data, and the API answers from one read-only connection to the copy kept
   open across requests (a cursor per request): opening DuckDB costs tens of milliseconds a request, and a run
   replaces the copy by renaming a new file over it, which an open connection does not hinder. The connection is
-  reopened when the copy is replaced.
+  reopened when the copy is replaced. The copy's last build is read once per opening, not per request.
 Otherwise (a transform since the last copy, or no copy) each request opens the warehouse itself, as the dashboards do.
 """
 
@@ -18,6 +18,7 @@ import os
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -44,6 +45,14 @@ def writer_active(settings: Settings) -> bool:
     return False
 
 
+class Opened(NamedTuple):
+    """A request's read-only connection, whether it is the last good copy (a run is writing), and the last build."""
+
+    con: duckdb.DuckDBPyConnection
+    is_copy: bool
+    last_build: datetime | None
+
+
 class _SharedCopy:
     """One read-only connection to the last good copy, reopened when a run replaces the file."""
 
@@ -51,14 +60,16 @@ class _SharedCopy:
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[str, int, int] | None = None
+        self._last_build: datetime | None = None
 
-    def cursor(self, path: Path, identity: tuple[str, int, int]) -> duckdb.DuckDBPyConnection:
+    def open(self, path: Path, identity: tuple[str, int, int]) -> Opened:
         with self._lock:
             if self._con is None or self._identity != identity:
                 # the replaced connection is left to close when its last cursor is gone
                 self._con = duckdb.connect(str(path), read_only=True)
                 self._identity = identity
-            return self._con.cursor()
+                self._last_build = last_build_at(self._con)  # the file does not change while it has this identity
+            return Opened(self._con.cursor(), False, self._last_build)
 
 
 _shared = _SharedCopy()
@@ -75,16 +86,18 @@ def _copy_is_current(settings: Settings, copy: Path) -> tuple[str, int, int] | N
     return str(copy), copy_stat.st_ino, copy_stat.st_mtime_ns
 
 
-def open_warehouse(settings: Settings) -> tuple[duckdb.DuckDBPyConnection | None, bool]:
-    """(read-only connection, is_last_good_copy); (None, False) when there is no warehouse yet. `is_last_good_copy`
-    is true when the warehouse holds newer writes than what is served (a run is writing)."""
+def open_warehouse(settings: Settings) -> Opened | None:
+    """A read-only connection for one request; None when there is no warehouse yet. `is_copy` is true when the
+    warehouse holds newer writes than what is served (a run is writing)."""
     copy = snapshot_path(settings)
     if writer_active(settings) and copy.exists():
-        return duckdb.connect(str(copy), read_only=True), True
+        con = duckdb.connect(str(copy), read_only=True)
+        return Opened(con, True, last_build_at(con))
     identity = _copy_is_current(settings, copy)
     if identity is not None:
-        return _shared.cursor(copy, identity), False
-    return open_reader(settings)
+        return _shared.open(copy, identity)
+    con, is_copy = open_reader(settings)
+    return None if con is None else Opened(con, is_copy, last_build_at(con))
 
 
 def last_build_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
@@ -96,10 +109,3 @@ def last_build_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
     except duckdb.CatalogException:  # a warehouse built before the run log existed
         return None
     return row[0] if row else None
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-    ).fetchone()
-    return bool(row and row[0])

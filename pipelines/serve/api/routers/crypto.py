@@ -8,14 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from pipelines.serve.api.models import KEY_PATTERN, DailySummaryQuery, Items, Page, PricesQuery, Problem
-from pipelines.serve.api.resources import Filter, Resource, exists, rows
+from pipelines.serve.api.resources import Resource, rows
 from pipelines.serve.api.responses import (
     CSV_RESPONSE,
-    Read,
+    Parent,
     Reader,
     date_filters,
     items_response,
-    not_found,
     one_response,
     page_response,
 )
@@ -87,11 +86,8 @@ DAILY = Resource(
 )
 
 
-def _asset(read: Read, asset_id: str) -> list[Filter]:
-    found: list[Filter] = [("asset_id = ?", [asset_id])]
-    if not exists(read.con, ASSET, found):
-        raise not_found(f"asset {asset_id}")
-    return found
+def _asset(asset_id: str) -> Parent:
+    return Parent(ASSET, [("asset_id = ?", [asset_id])], f"asset {asset_id}")
 
 
 @router.get("/assets", response_model=Items[ASSET.model])  # type: ignore[name-defined]
@@ -108,18 +104,20 @@ def get_asset(asset_id: AssetId, read: Reader) -> Response:
 @router.get("/assets/{asset_id}/prices", response_model=Page[PRICE.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
 def list_prices(asset_id: AssetId, q: Annotated[PricesQuery, Query()], read: Reader) -> Response:
     """Prices in [start, end), oldest first."""
-    filters = _asset(read, asset_id) + date_filters("price_at", q.start, q.end, inclusive_end=False)
+    parent = _asset(asset_id)
+    filters = parent.filters + date_filters("price_at", q.start, q.end, inclusive_end=False)
     if q.price_source:
         filters.append(("price_source = ?", [q.price_source]))
     if q.price_interval:
         filters.append(("price_interval = ?", [q.price_interval]))
-    return page_response(read, PRICE, filters, q)
+    return page_response(read, PRICE, filters, q, parent)
 
 
 @router.get("/assets/{asset_id}/daily-summaries", response_model=Page[DAILY.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
 def list_daily_summaries(asset_id: AssetId, q: Annotated[DailySummaryQuery, Query()], read: Reader) -> Response:
     """The asset's days in [date_from, date_to], oldest first."""
-    filters = _asset(read, asset_id) + date_filters("price_date", q.date_from, q.date_to)
+    parent = _asset(asset_id)
+    filters = parent.filters + date_filters("price_date", q.date_from, q.date_to)
     if q.price_source:
         filters.append(("price_source = ?", [q.price_source]))
-    return page_response(read, DAILY, filters, q)
+    return page_response(read, DAILY, filters, q, parent)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+import duckdb
 from fastapi import APIRouter, HTTPException, Path, Query, Response
 
 from pipelines.serve.api.models import KEY_PATTERN, Items, Page, PageQuery, Problem, ResultsQuery, StandingsQuery
-from pipelines.serve.api.resources import Resource, exists, rows
+from pipelines.serve.api.resources import Resource, rows
 from pipelines.serve.api.responses import (
     CSV_RESPONSE,
+    Parent,
     Read,
     Reader,
     items_response,
@@ -18,7 +20,6 @@ from pipelines.serve.api.responses import (
     one_response,
     page_response,
 )
-from pipelines.serve.api.warehouse import table_exists
 
 router = APIRouter(prefix="/f1", tags=["f1"], responses={404: {"model": Problem}})
 RaceKey = Annotated[str, Path(pattern=KEY_PATTERN, description="race_key of a race")]
@@ -164,9 +165,8 @@ def _race_filter(race_key: str) -> list[tuple[str, list[object]]]:
     return [("race_key = ?", [race_key])]
 
 
-def _require_race(read: Read, race_key: str) -> None:
-    if not exists(read.con, RACE, _race_filter(race_key)):
-        raise not_found(f"race {race_key}")
+def _race(race_key: str) -> Parent:
+    return Parent(RACE, _race_filter(race_key), f"race {race_key}")
 
 
 @router.get("/seasons", response_model=Items[SEASON.model])  # type: ignore[name-defined]
@@ -177,19 +177,19 @@ def list_seasons(read: Reader) -> Response:
 @router.get("/seasons/{season}/races", response_model=Items[RACE.model])  # type: ignore[name-defined]
 def list_season_races(season: Season, read: Reader) -> Response:
     found = rows(read.con, RACE, [("season = ?", [season])])
-    if not found:
+    if found.num_rows == 0:
         raise not_found(f"season {season}")
     return items_response(read, RACE, found)
 
 
 def _standings(read: Read, res: Resource, season: int, after_round: int | None, who: str) -> Response:
-    last = read.con.execute(f"select max(round_number) from {res.table} where season = ?", [season]).fetchone()
-    if last is None or last[0] is None:
-        raise not_found(f"{who} standings of season {season}")
-    chosen = after_round or int(last[0])
-    found = rows(read.con, res, [("season = ?", [season]), ("round_number = ?", [chosen])], order_by="position")
-    if not found:
-        raise not_found(f"round {chosen} of season {season}")
+    chosen = f"coalesce(?, (select max(round_number) from {res.table} where season = ?))"
+    filters = [("season = ?", [season]), (f"round_number = {chosen}", [after_round, season])]
+    found = rows(read.con, res, filters, order_by="position")
+    if found.num_rows == 0:  # one more query, only to say what is missing
+        if after_round is None:
+            raise not_found(f"{who} standings of season {season}")
+        raise not_found(f"round {after_round} of season {season}")
     return items_response(read, res, found)
 
 
@@ -213,31 +213,30 @@ def get_race(race_key: RaceKey, read: Reader) -> Response:
 @router.get("/races/{race_key}/results", response_model=Items[RESULT.model])  # type: ignore[name-defined]
 def list_results(race_key: RaceKey, q: Annotated[ResultsQuery, Query()], read: Reader) -> Response:
     """The classification of the race (or its sprint), in finishing order."""
-    _require_race(read, race_key)
     filters = [*_race_filter(race_key), ("session_type = ?", [q.session_type])]
     found = rows(read.con, RESULT, filters, order_by="position_order, result_key")
-    return items_response(read, RESULT, found)
+    return items_response(read, RESULT, found, _race(race_key))
 
 
 @router.get("/races/{race_key}/laps", response_model=Page[LAP.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
 def list_laps(race_key: RaceKey, q: Annotated[PageQuery, Query()], read: Reader) -> Response:
     """Every driver's lap times, by lap number (an empty list when the sources have no laps for the race)."""
-    _require_race(read, race_key)
-    return page_response(read, LAP, _race_filter(race_key), q)
+    return page_response(read, LAP, _race_filter(race_key), q, _race(race_key))
 
 
 @router.get("/races/{race_key}/pit-stops", response_model=Items[PIT_STOP.model])  # type: ignore[name-defined]
 def list_pit_stops(race_key: RaceKey, read: Reader) -> Response:
-    _require_race(read, race_key)
     found = rows(read.con, PIT_STOP, _race_filter(race_key), order_by="lap_number, driver_id, stop_number")
-    return items_response(read, PIT_STOP, found)
+    return items_response(read, PIT_STOP, found, _race(race_key))
 
 
 @router.get("/races/{race_key}/predictions", response_model=Items[PREDICTION.model])  # type: ignore[name-defined]
 def list_predictions(race_key: RaceKey, read: Reader) -> Response:
     """The race-winner model's win probability for each driver, most likely first."""
-    if not table_exists(read.con, "marts", "f1_race_predictions"):
-        raise HTTPException(404, "no predictions in this warehouse: the f1_race_predictions mart is not built yet")
-    _require_race(read, race_key)
-    found = rows(read.con, PREDICTION, _race_filter(race_key), order_by="predicted_rank, driver_id")
-    return items_response(read, PREDICTION, found)
+    try:
+        found = rows(read.con, PREDICTION, _race_filter(race_key), order_by="predicted_rank, driver_id")
+    except duckdb.CatalogException:  # the mart is not in this warehouse
+        raise HTTPException(
+            404, "no predictions in this warehouse: the f1_race_predictions mart is not built yet"
+        ) from None
+    return items_response(read, PREDICTION, found, _race(race_key))

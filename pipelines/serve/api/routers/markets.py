@@ -8,14 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from pipelines.serve.api.models import TICKER_PATTERN, DateRangeQuery, Items, Page, Problem, TimeRangeQuery
-from pipelines.serve.api.resources import Resource, exists, rows
+from pipelines.serve.api.resources import Resource, rows
 from pipelines.serve.api.responses import (
     CSV_RESPONSE,
-    Read,
+    Parent,
     Reader,
     date_filters,
     items_response,
-    not_found,
     one_response,
     page_response,
 )
@@ -89,12 +88,9 @@ DAILY_BAR = Resource(
 )
 
 
-def _ticker(read: Read, ticker: str) -> list[tuple[str, list[object]]]:
-    """The filter for a known ticker; 404 for one the warehouse does not know."""
-    found = [("ticker = ?", [ticker.upper()])]
-    if not exists(read.con, TICKER, found):
-        raise not_found(f"ticker {ticker}")
-    return found
+def _ticker(ticker: str) -> Parent:
+    """A ticker's rows; 404 for one the warehouse does not know."""
+    return Parent(TICKER, [("ticker = ?", [ticker.upper()])], f"ticker {ticker}")
 
 
 @router.get("/tickers", response_model=Items[TICKER.model])  # type: ignore[name-defined]
@@ -110,12 +106,14 @@ def get_ticker(ticker: Ticker, read: Reader) -> Response:
 @router.get("/tickers/{ticker}/bars-1m", response_model=Page[BAR_1M.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
 def list_minute_bars(ticker: Ticker, q: Annotated[TimeRangeQuery, Query()], read: Reader) -> Response:
     """1-minute bars in [start, end), oldest first."""
-    filters = _ticker(read, ticker) + date_filters("ts_utc", q.start, q.end, inclusive_end=False)
-    return page_response(read, BAR_1M, filters, q)
+    parent = _ticker(ticker)
+    filters = parent.filters + date_filters("ts_utc", q.start, q.end, inclusive_end=False)
+    return page_response(read, BAR_1M, filters, q, parent)
 
 
 @router.get("/tickers/{ticker}/daily-bars", response_model=Page[DAILY_BAR.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
 def list_daily_bars(ticker: Ticker, q: Annotated[DateRangeQuery, Query()], read: Reader) -> Response:
     """Daily bars in [date_from, date_to], oldest first."""
-    filters = _ticker(read, ticker) + date_filters("session_date", q.date_from, q.date_to)
-    return page_response(read, DAILY_BAR, filters, q)
+    parent = _ticker(ticker)
+    filters = parent.filters + date_filters("session_date", q.date_from, q.date_to)
+    return page_response(read, DAILY_BAR, filters, q, parent)

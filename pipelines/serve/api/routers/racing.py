@@ -17,13 +17,13 @@ from pipelines.serve.api.models import (
     RacesQuery,
     RidersQuery,
 )
-from pipelines.serve.api.resources import Resource, exists, rows
+from pipelines.serve.api.resources import Resource, rows
 from pipelines.serve.api.responses import (
     CSV_RESPONSE,
+    Parent,
     Reader,
     date_filters,
     items_response,
-    not_found,
     one_response,
     page_response,
 )
@@ -179,9 +179,7 @@ def get_race(race_key: RaceKey, read: Reader) -> Response:
 def list_runners(race_key: RaceKey, read: Reader) -> Response:
     """The runners of a race, by horse number."""
     found = rows(read.con, RUNNER, [("race_key = ?", [race_key])], order_by="horse_no, run_key")
-    if not found and not exists(read.con, RACE, [("race_key = ?", [race_key])]):
-        raise not_found(f"race {race_key}")
-    return items_response(read, RUNNER, found)
+    return items_response(read, RUNNER, found, Parent(RACE, [("race_key = ?", [race_key])], f"race {race_key}"))
 
 
 @router.get("/horses", response_model=Page[HORSE.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
@@ -204,9 +202,8 @@ def get_horse_form(horse_key: HorseKey, read: Reader) -> Response:
 @router.get("/horses/{horse_key}/runs", response_model=Page[RUNNER.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
 def list_horse_runs(horse_key: HorseKey, q: Annotated[PageQuery, Query()], read: Reader) -> Response:
     """Every run of the horse (by run key; sort by race_date client-side)."""
-    if not exists(read.con, HORSE, [("horse_key = ?", [horse_key])]):
-        raise not_found(f"horse {horse_key}")
-    return page_response(read, RUNNER, [("horse_key = ?", [horse_key])], q)
+    parent = Parent(HORSE, [("horse_key = ?", [horse_key])], f"horse {horse_key}")
+    return page_response(read, RUNNER, parent.filters, q, parent)
 
 
 @router.get("/jockeys", response_model=Page[JOCKEY.model], responses=CSV_RESPONSE)  # type: ignore[name-defined]
