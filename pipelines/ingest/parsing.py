@@ -60,6 +60,11 @@ def arrow_table(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Tabl
     return table
 
 
+def constant(value: Any, arrow_type: pa.DataType, n: int) -> pa.Array:
+    """`value` repeated `n` times, built in Arrow (a Python list of n copies is slow at a million rows)."""
+    return pa.repeat(pa.scalar(value, arrow_type), n)
+
+
 def _plain(value: Any) -> Any:
     """Nested values of a new field are kept as JSON text."""
     return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else value

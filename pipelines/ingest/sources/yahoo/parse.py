@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from pipelines.ingest.parsing import TS_UTC, load_json, require
+from pipelines.ingest.parsing import TS_UTC, constant, load_json, require
 from pipelines.ingest.spec import ParseError, UnknownFormat
 
 BARS = pa.schema(
@@ -62,7 +62,7 @@ def _requested(params: Mapping[str, Any], key: str, n: int) -> pa.Array:
     value = params.get(key)
     if value in (None, ""):
         return pa.nulls(n, TS_UTC)
-    return _epoch_seconds([int(value)] * n)
+    return constant(_epoch_seconds([int(value)])[0], TS_UTC, n)
 
 
 def _float_column(quote: Mapping[str, Any], key: str, n: int) -> pa.Array:
@@ -137,8 +137,8 @@ def parse_chart(data: bytes, params: Mapping[str, Any]) -> dict[str, pa.Table]:
     volume = quote.get("volume")
     bars = pa.table(
         {
-            "ticker": pa.array([ticker] * n, pa.string()),
-            "interval": pa.array([interval] * n, pa.string()),
+            "ticker": constant(ticker, pa.string(), n),
+            "interval": constant(interval, pa.string(), n),
             "ts": _epoch_seconds(timestamps),
             "open": _float_column(quote, "open", n),
             "high": _float_column(quote, "high", n),
@@ -213,8 +213,8 @@ def parse_yfinance_csv(data: bytes, params: Mapping[str, Any]) -> dict[str, pa.T
     adj = table["Adj Close"].cast(pa.float64()) if "Adj Close" in table.column_names else pa.nulls(n, pa.float64())
     bars = pa.table(
         {
-            "ticker": pa.array([ticker] * n, pa.string()),
-            "interval": pa.array([interval] * n, pa.string()),
+            "ticker": constant(ticker, pa.string(), n),
+            "interval": constant(interval, pa.string(), n),
             "ts": ts,
             "open": prices["Open"],
             "high": prices["High"],
