@@ -66,6 +66,9 @@ def test_orchestrate_stops_on_sigint_and_leaves_no_process(tmp_path: Path) -> No
         env=env,
         stdout=(tmp_path / "orchestrate.log").open("wb"),
         stderr=subprocess.STDOUT,
+        # started as a background job of a non-interactive shell is (a CI step, `cmd &`): with SIGINT ignored, which
+        # dagster dev would inherit and then never stop on, if grandstand did not handle it before starting it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     started: set[int] = set()
     try:

@@ -28,16 +28,28 @@ def run_until_stopped(command: Sequence[str], env: Mapping[str, str], grace_s: f
     """Run `command` in a session of its own until it exits; SIGINT/SIGTERM are forwarded to it as SIGINT, and its
     process group is killed when it outlives `grace_s` after that. Returns its exit code; 0 when it stopped on our
     signal within the grace (whatever code its interrupted children left it), 1 when it had to be killed."""
-    proc = subprocess.Popen(list(command), env=dict(env), start_new_session=True)
+    started: list[subprocess.Popen[bytes]] = []
     asked_at: list[float] = []
 
     def forward(signum: int, frame: FrameType | None) -> None:
         if not asked_at:
             asked_at.append(time.monotonic())
-            with suppress(ProcessLookupError):  # to its whole group, as Ctrl-C at a terminal reaches every process
-                os.killpg(proc.pid, signal.SIGINT)
+            if started:
+                _interrupt(started[0])
 
+    # handled before dagster dev starts: a handled signal is reset to its default in the child, while one this
+    # process inherited as ignored (a background job of a non-interactive shell, a CI step) would stay ignored in
+    # dagster dev, which would then never stop on it
     previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
+    try:
+        proc = subprocess.Popen(list(command), env=dict(env), start_new_session=True)
+    except BaseException:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        raise
+    started.append(proc)
+    if asked_at:  # the signal came while it was starting
+        _interrupt(proc)
     try:
         while True:
             try:
@@ -62,6 +74,11 @@ def run_until_stopped(command: Sequence[str], env: Mapping[str, str], grace_s: f
             signal.signal(sig, handler)
         with suppress(ProcessLookupError):  # whatever `dagster dev` left behind in its group
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _interrupt(proc: subprocess.Popen[bytes]) -> None:
+    with suppress(ProcessLookupError):  # to its whole group, as Ctrl-C at a terminal reaches every process
+        os.killpg(proc.pid, signal.SIGINT)
 
 
 def serve(settings: Settings, host: str, port: int, say: Callable[[str], None] = print) -> int:
