@@ -29,6 +29,7 @@ from pipelines.operate.reader import save_last_good_copy
 from pipelines.operate.selection import scheduled_run_excludes
 from pipelines.operate.source_run import extract_and_load
 from pipelines.orchestrate.calendars import F1_FIRST_SEASON, HKJC_FIRST_DAY, nyse_sessions
+from pipelines.transform.runner import exclude_resource_type_args
 
 # every asset that writes the warehouse is in this pool; dagster.yaml limits it (and runs) to one at a time
 WRITER_POOL = "grandstand_warehouse"
@@ -223,9 +224,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         settings = load_settings()
         disable_telemetry()
         os.environ["GRANDSTAND_WAREHOUSE"] = str(settings.warehouse)  # profiles.yml reads it
-        args = ["build", *dbt_vars(settings)]
-        for resource_type in scheduled_run_excludes(full_refresh=config.full_refresh):  # as the CLI's `run`
-            args += ["--exclude-resource-type", resource_type]
+        # the resource types the CLI's `run` leaves out too
+        excluded = exclude_resource_type_args(scheduled_run_excludes(full_refresh=config.full_refresh))
+        args = ["build", *dbt_vars(settings), *excluded]
         if config.full_refresh:
             args.append("--full-refresh")
         failed_checks = 0

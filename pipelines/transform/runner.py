@@ -77,6 +77,11 @@ def missing_sources(settings: Settings) -> list[str]:
     return [name for name in SOURCE_NAMES if f"raw_{name}" not in schemas]
 
 
+def exclude_resource_type_args(resource_types: Sequence[str]) -> list[str]:
+    """dbt's flags leaving `resource_types` out of a build (the CLI's and Dagster's daily builds)."""
+    return [arg for resource_type in resource_types for arg in ("--exclude-resource-type", resource_type)]
+
+
 def build(
     settings: Settings,
     select: list[str] | None = None,
@@ -90,9 +95,7 @@ def build(
     """`dbt build` on the DuckDB warehouse, or on another target (pipelines.lake.spark prepares Spark's): models of
     `missing` sources (default: those with no raw schema in the warehouse) are left out, and so are the
     `exclude_resource_types` (a scheduled run's unit tests, see pipelines.operate.selection)."""
-    args = ["build", *_mode_vars(settings)]
-    for resource_type in exclude_resource_types:
-        args += ["--exclude-resource-type", resource_type]
+    args = ["build", *_mode_vars(settings), *exclude_resource_type_args(exclude_resource_types)]
     if select:
         # tests are only picked when all their parents are selected, so a one-source run skips other sources' tests
         args += ["--select", *select, "--indirect-selection", "cautious"]
